@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs code-server (VS Code 1.100.3 server + web workbench) into a cache folder outside
+# node_modules: its postinstall builds native modules as root. See
+# shared/reference/offline-vscode-tests.md for why each variable is needed.
+set -euo pipefail
+CS_VERSION=4.100.3
+CACHE_DIR="${DEEP_REVIEW_CODE_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/deep-review/code-server-$CS_VERSION}"
+if [ -f "$CACHE_DIR/node_modules/code-server/out/node/entry.js" ]; then
+  echo "code-server $CS_VERSION already in $CACHE_DIR"
+  exit 0
+fi
+mkdir -p "$CACHE_DIR"
+TMP_SEED="$CACHE_DIR/tmp"
+mkdir -p "$TMP_SEED/vscode-ripgrep-cache-1.15.11"
+# @vscode/ripgrep would download from GitHub; seed its cache with Debian's rg.
+tar czf "$TMP_SEED/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C /usr/bin rg
+cd "$CACHE_DIR"
+[ -f package.json ] || echo '{"name":"deep-review-code-server-host","private":true}' > package.json
+TMPDIR="$TMP_SEED" npm_config_unsafe_perm=true npm_config_yes=true \
+  npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
+test -f "$CACHE_DIR/node_modules/code-server/out/node/entry.js"
+echo "code-server $CS_VERSION installed in $CACHE_DIR"

@@ -1,0 +1,44 @@
+// Every provider failure becomes a ModelError with a class and a message the user can act on.
+
+export const MODEL_ERROR_KINDS = [
+  'auth',
+  'permission',
+  'not-found',
+  'rate-limit',
+  'overloaded',
+  'context-too-long',
+  'bad-request',
+  'insufficient-credit',
+  'server',
+  'network',
+  'timeout',
+  'cancelled',
+  'stream-error',
+  'malformed-stream',
+  'budget',
+  'config',
+] as const;
+export type ModelErrorKind = (typeof MODEL_ERROR_KINDS)[number];
+
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    readonly details: {
+      status?: number;
+      retryable?: boolean;
+      retryAfterMs?: number;
+      provider?: string;
+      attempts?: number;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isModelError(err: unknown): err is ModelError {
+  return err instanceof ModelError;
+}

@@ -1,0 +1,24 @@
+// Test entry loaded by VS Code (extensionTestsPath): runs the mocha suite inside the extension
+// host. The same file serves @vscode/test-electron and the code-server route.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  const suiteDir = join(__dirname, 'suite');
+  for (const file of readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(join(suiteDir, file));
+  }
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const resultsFile = process.env.DEEP_REVIEW_TEST_RESULTS;
+      if (resultsFile) {
+        const { passes, failures: failed, pending } = runner.stats ?? { passes: 0, failures: failures, pending: 0 };
+        writeFileSync(resultsFile, JSON.stringify({ passed: passes, failed, skipped: pending }));
+      }
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+      else resolve();
+    });
+  });
+}

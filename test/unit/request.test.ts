@@ -1,0 +1,21 @@
+import * as assert from 'node:assert/strict';
+import { reviewRequestSchema, targetText, withLineNumbers } from '../../src/core/request';
+
+describe('request', () => {
+  it('numbers lines with aligned widths', () => {
+    assert.equal(withLineNumbers('a\nb', 9), ' 9 | a\n10 | b');
+  });
+
+  it('fills defaults and rejects a diagnostics target without diagnostics', () => {
+    const ok = reviewRequestSchema.parse({ kind: 'review', target: { type: 'selection', filePath: 'a.ts', startLine: 1, endLine: 1, code: 'x' } });
+    assert.equal(ok.target.languageId, 'plaintext');
+    assert.deepEqual(ok.options, {});
+    const bad = reviewRequestSchema.safeParse({ kind: 'debug', target: { type: 'diagnostics', filePath: 'a.ts', startLine: 1, endLine: 1, code: 'x', diagnostics: [] } });
+    assert.equal(bad.success, false);
+  });
+
+  it('joins context and code into the target text', () => {
+    const r = reviewRequestSchema.parse({ kind: 'review', target: { type: 'selection', filePath: 'a.ts', startLine: 2, endLine: 2, code: 'b', contextBefore: 'a', contextAfter: 'c' } });
+    assert.equal(targetText(r.target), 'a\nb\nc');
+  });
+});
