@@ -1,0 +1,80 @@
+// Persists job records (bounded history) through a TextStore. A job that was queued or running
+// when the process died comes back as `interrupted`, with its request, so it can be re-run.
+import { z } from 'zod';
+import { isFinished, jobRecordSchema, type JobRecord } from './job';
+import type { TextStore } from './storage';
+import type { WarningSink } from './warnings';
+
+export const JOBS_FILE = 'jobs.json';
+/** Kept per job in history; longer traces are cut (the live stream still shows everything). */
+export const MAX_STORED_REASONING_CHARS = 256 * 1024;
+
+const fileSchema = z.object({ version: z.literal(1), jobs: z.array(z.unknown()) });
+
+export class JobStore {
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: TextStore,
+    private readonly warn: WarningSink,
+    private readonly historyLimit = 100,
+  ) {}
+
+  /** Loads history; unfinished jobs become `interrupted`. Unreadable files are kept aside, not lost. */
+  async load(): Promise<JobRecord[]> {
+    const raw = await this.store.read(JOBS_FILE);
+    if (raw === undefined) return [];
+    let parsed: z.infer<typeof fileSchema> | undefined;
+    try {
+      const r = fileSchema.safeParse(JSON.parse(raw));
+      parsed = r.success ? r.data : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) {
+      const aside = `jobs.unreadable-${Date.now()}.json`;
+      await this.store.write(aside, raw);
+      this.warn(`The job history file was unreadable; it was kept as ${aside} and a new history started.`);
+      return [];
+    }
+    const jobs: JobRecord[] = [];
+    let dropped = 0;
+    let interrupted = 0;
+    for (const item of parsed.jobs) {
+      const r = jobRecordSchema.safeParse(item);
+      if (!r.success) {
+        dropped++;
+        continue;
+      }
+      const job = r.data;
+      if (!isFinished(job.status)) {
+        job.status = 'interrupted';
+        job.error = { kind: 'internal', message: 'Interrupted: the editor or CLI stopped while this job was running. Re-run it to get the answer.' };
+        interrupted++;
+      }
+      jobs.push(job);
+    }
+    if (dropped > 0) this.warn(`Dropped ${dropped} unreadable job record(s) from the history.`);
+    if (interrupted > 0) await this.save(jobs);
+    return jobs;
+  }
+
+  /** Writes the newest `historyLimit` jobs atomically; writes are serialized. */
+  save(jobs: readonly JobRecord[]): Promise<void> {
+    const kept = [...jobs].sort((a, b) => a.createdAt - b.createdAt).slice(-this.historyLimit);
+    const text = JSON.stringify({ version: 1, jobs: kept.map(trimForStorage) });
+    const task = () => this.store.write(JOBS_FILE, text);
+    const next = this.writes.then(task, task);
+    this.writes = next.catch((err: unknown) => this.warn(`Could not save the job history: ${err instanceof Error ? err.message : String(err)}`));
+    return this.writes;
+  }
+
+  flush(): Promise<void> {
+    return this.writes;
+  }
+}
+
+function trimForStorage(job: JobRecord): JobRecord {
+  if (job.reasoning.length <= MAX_STORED_REASONING_CHARS) return job;
+  return { ...job, reasoning: `${job.reasoning.slice(0, MAX_STORED_REASONING_CHARS)}\n… (reasoning shortened for storage)` };
+}

@@ -1,0 +1,70 @@
+// TextStore on the local disk, shared by the extension (globalStorageUri) and the CLI
+// ($DEEP_REVIEW_HOME or XDG dirs). Whole-file writes go to a temporary file that is synced and
+// renamed over the old one, so a crash leaves either the old or the new content.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { TextStore } from '../core/storage';
+
+export class FileTextStore implements TextStore {
+  private ready: Promise<void> | undefined;
+
+  constructor(readonly dir: string) {}
+
+  async read(name: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(this.path(name), 'utf8');
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async write(name: string, text: string): Promise<void> {
+    await this.ensureDir();
+    const target = this.path(name);
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await fs.open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.rename(tmp, target);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async append(name: string, text: string): Promise<void> {
+    await this.ensureDir();
+    const handle = await fs.open(this.path(name), 'a', 0o600);
+    try {
+      await handle.appendFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    await fs.rm(this.path(name), { force: true });
+  }
+
+  private path(name: string): string {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`invalid storage name: ${name}`);
+    return join(this.dir, name);
+  }
+
+  private ensureDir(): Promise<void> {
+    this.ready ??= fs.mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined);
+    return this.ready;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
