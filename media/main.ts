@@ -8,6 +8,7 @@ import {
   type PanelJobSummary,
 } from '../src/protocol/panelMessages';
 import { h, icon } from './dom';
+import { renderCostReport } from './costReportView';
 import { FrameBatcher } from './frameBatcher';
 import { renderMarkdown } from './markdown';
 import { vscode } from './vscodeApi';
@@ -64,9 +65,14 @@ function handle(message: HostMessage): void {
       break;
     case 'jobDetail':
       selectedJobId = message.job.id;
-      vscode.setState({ selectedJobId });
+      vscode.setState({ selectedJobId, view: 'job' });
       renderList();
       renderDetail(message.job);
+      break;
+    case 'costReport':
+      live = undefined;
+      vscode.setState({ selectedJobId, view: 'cost' });
+      detail.replaceChildren(renderCostReport(message.report));
       break;
     case 'jobDelta':
       if (!live || live.jobId !== message.jobId) return;
@@ -83,6 +89,9 @@ function sortedJobs(): PanelJobSummary[] {
 
 function renderList(): void {
   list.replaceChildren();
+  const costLink = h('button', { type: 'button', class: 'cost-link' }, icon('graph'), 'Cost report');
+  costLink.addEventListener('click', () => vscode.postMessage({ type: 'showCostReport' }));
+  list.append(costLink);
   if (jobs.length === 0) {
     list.append(h('p', { class: 'muted' }, 'No reviews yet.'));
     return;

@@ -62,11 +62,41 @@ export const panelJobDetailSchema = panelJobSummarySchema.extend({
 });
 export type PanelJobDetail = z.infer<typeof panelJobDetailSchema>;
 
+const totalsSchema = z.object({ usd: z.number(), unknownCostJobs: z.number(), jobs: z.number(), reasoningTokens: z.number(), answerTokens: z.number() });
+
+/** The cost report view (Show Cost Report / clicking the status-bar meter). */
+export const panelCostReportSchema = z.object({
+  today: totalsSchema,
+  month: totalsSchema,
+  session: totalsSchema,
+  dailyBudgetUsd: z.number(),
+  monthlyBudgetUsd: z.number(),
+  days: z.array(z.object({ date: z.string(), jobs: z.number(), usd: z.number(), thinkingTokens: z.number(), answerTokens: z.number() })),
+  models: z.array(z.object({ model: z.string(), jobs: z.number(), usd: z.number(), unknownCostJobs: z.number(), thinkingTokens: z.number(), answerTokens: z.number() })),
+  tiers: z.array(
+    z.object({
+      tier: z.enum(['fast', 'capable', 'reasoning']),
+      jobs: z.number(),
+      successes: z.number(),
+      successRate: z.number().nullable(),
+      totalUsd: z.number(),
+      averageUsd: z.number().nullable(),
+      costPerSuccessUsd: z.number().nullable(),
+      unknownCostJobs: z.number(),
+      thinkingTokens: z.number(),
+      answerTokens: z.number(),
+    }),
+  ),
+  costPerSuccessfulTaskUsd: z.number().nullable(),
+});
+export type PanelCostReport = z.infer<typeof panelCostReportSchema>;
+
 /** Host → webview. Streaming sends only deltas (`jobDelta`), never the whole job again. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), keepReasoningExpanded: z.boolean() }),
   z.object({ type: z.literal('jobs'), jobs: z.array(panelJobSummarySchema) }),
   z.object({ type: z.literal('jobDetail'), job: panelJobDetailSchema }),
+  z.object({ type: z.literal('costReport'), report: panelCostReportSchema }),
   z.object({
     type: z.literal('jobDelta'),
     jobId: z.string(),
@@ -82,6 +112,7 @@ export type HostMessage = z.infer<typeof hostMessageSchema>;
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('selectJob'), jobId: z.string() }),
+  z.object({ type: z.literal('showCostReport') }),
   z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
   z.object({ type: z.literal('rerunWithExtendedThinking'), jobId: z.string() }),
   z.object({ type: z.literal('escalate'), jobId: z.string() }),
@@ -96,5 +127,5 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
 /** State the webview keeps across reloads (vscode.setState) and the serializer restores. */
-export const panelStateSchema = z.object({ selectedJobId: z.string().optional() });
+export const panelStateSchema = z.object({ selectedJobId: z.string().optional(), view: z.enum(['job', 'cost']).optional() });
 export type PanelState = z.infer<typeof panelStateSchema>;

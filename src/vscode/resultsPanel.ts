@@ -6,6 +6,7 @@ import {
   panelStateSchema,
   webviewMessageSchema,
   type HostMessage,
+  type PanelCostReport,
   type PanelJobDetail,
   type PanelJobSummary,
   type WebviewMessage,
@@ -19,6 +20,7 @@ export interface ResultsPanelSource {
   listJobs(): PanelJobSummary[];
   jobDetail(jobId: string): PanelJobDetail | undefined;
   keepReasoningExpanded(): boolean;
+  costReport(): PanelCostReport;
   onAction(message: WebviewMessage): void | Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export class ResultsPanel implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
   private selectedJobId: string | undefined;
+  private view: 'job' | 'cost' = 'job';
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -40,6 +43,7 @@ export class ResultsPanel implements vscode.Disposable {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const parsed = panelStateSchema.safeParse(state);
         this.selectedJobId = parsed.success ? parsed.data.selectedJobId : undefined;
+        this.view = parsed.success && parsed.data.view === 'cost' ? 'cost' : 'job';
         this.attach(panel);
       },
     });
@@ -50,7 +54,10 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   show(jobId?: string): void {
-    if (jobId) this.selectedJobId = jobId;
+    if (jobId) {
+      this.selectedJobId = jobId;
+      this.view = 'job';
+    }
     if (this.panel) {
       this.panel.reveal(undefined, false);
       if (jobId) this.showJob(jobId);
@@ -69,12 +76,33 @@ export class ResultsPanel implements vscode.Disposable {
     const job = this.source.jobDetail(jobId);
     if (!job) return;
     this.selectedJobId = jobId;
+    this.view = 'job';
     this.post({ type: 'jobDetail', job });
+  }
+
+  showCostReport(): void {
+    this.view = 'cost';
+    if (!this.panel) {
+      this.show();
+      return; // sent once the webview says it is ready
+    }
+    this.panel.reveal(undefined, false);
+    this.post({ type: 'costReport', report: this.source.costReport() });
+  }
+
+  /** Keeps an open cost report current (after a job finishes, say). */
+  refreshCostReport(): void {
+    if (this.view === 'cost') this.post({ type: 'costReport', report: this.source.costReport() });
+  }
+
+  /** Re-sends a job's full detail if it is the one on screen (after it finished, say). */
+  showJobIfSelected(jobId: string): void {
+    if (jobId === this.selectedJobId && this.view === 'job') this.showJob(jobId);
   }
 
   /** Streams a delta to the panel if that job is the one on screen. */
   postDelta(jobId: string, delta: { reasoning?: string; answer?: string; reasoningTokens?: number; outputTokens?: number }): void {
-    if (jobId !== this.selectedJobId) return;
+    if (jobId !== this.selectedJobId || this.view !== 'job') return;
     this.post({ type: 'jobDelta', jobId, ...delta });
   }
 
@@ -115,11 +143,16 @@ export class ResultsPanel implements vscode.Disposable {
       this.ready = true;
       this.post({ type: 'init', keepReasoningExpanded: this.source.keepReasoningExpanded() });
       this.refreshJobs();
-      if (this.selectedJobId) this.showJob(this.selectedJobId);
+      if (this.view === 'cost') this.post({ type: 'costReport', report: this.source.costReport() });
+      else if (this.selectedJobId) this.showJob(this.selectedJobId);
       return;
     }
     if (message.type === 'selectJob') {
       this.showJob(message.jobId);
+      return;
+    }
+    if (message.type === 'showCostReport') {
+      this.showCostReport();
       return;
     }
     try {

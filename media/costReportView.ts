@@ -1,0 +1,71 @@
+// The cost report: today / month / session, spend per day as a small bar chart, per model and
+// per tier (jobs, success rate, average cost, cost per successful task).
+import type { PanelCostReport } from '../src/protocol/panelMessages';
+import { h } from './dom';
+
+const usd = (n: number | null): string => (n === null ? '—' : n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
+const pct = (n: number | null): string => (n === null ? '—' : `${Math.round(n * 100)}%`);
+const num = (n: number): string => n.toLocaleString();
+
+function table(headers: string[], rows: (string | number)[][], label: string): HTMLTableElement {
+  return h(
+    'table',
+    { 'aria-label': label },
+    h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, String(c)))))),
+  );
+}
+
+function budgetLine(spent: number, budget: number): string {
+  return budget > 0 ? `${usd(spent)} of ${usd(budget)} (${Math.round((spent / budget) * 100)}%)` : `${usd(spent)} (no limit)`;
+}
+
+export function renderCostReport(r: PanelCostReport): HTMLElement {
+  const max = Math.max(0.0001, ...r.days.map((d) => d.usd));
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': `Spend per day over ${r.days.length} days` });
+  for (const d of r.days) {
+    const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} jobs, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
+    bar.append(h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }));
+    chart.append(bar);
+  }
+  // CSP forbids inline styles in markup; set heights through the CSSOM instead.
+  for (const fill of chart.querySelectorAll<HTMLElement>('.fill')) fill.style.height = `${fill.dataset.height ?? '0'}%`;
+
+  return h(
+    'section',
+    { class: 'cost-report', 'aria-label': 'Cost report' },
+    h('h2', {}, 'Cost report'),
+    h(
+      'div',
+      { class: 'cost-cards' },
+      card('Today', budgetLine(r.today.usd, r.dailyBudgetUsd), r.today),
+      card('This month', budgetLine(r.month.usd, r.monthlyBudgetUsd), r.month),
+      card('This session', usd(r.session.usd), r.session),
+    ),
+    h('h3', {}, 'Spend per day'),
+    chart,
+    h('h3', {}, 'Reasoning vs standard models'),
+    table(
+      ['Tier', 'Jobs', 'Success rate', 'Average cost', 'Cost per successful task', 'Thinking tokens', 'Answer tokens'],
+      r.tiers.map((t) => [t.tier, t.jobs, pct(t.successRate), usd(t.averageUsd), usd(t.costPerSuccessUsd), num(t.thinkingTokens), num(t.answerTokens)]),
+      'Per tier',
+    ),
+    h('p', { class: 'muted' }, `Cost per successful task overall: ${usd(r.costPerSuccessfulTaskUsd)}. A task counts as successful when you mark it helpful or apply one of its fixes.`),
+    h('h3', {}, 'Per model'),
+    table(
+      ['Model', 'Jobs', 'Spend', 'Thinking tokens', 'Answer tokens'],
+      r.models.map((m) => [m.model, m.jobs, m.unknownCostJobs > 0 ? `${usd(m.usd)} + ${m.unknownCostJobs} unknown` : usd(m.usd), num(m.thinkingTokens), num(m.answerTokens)]),
+      'Per model',
+    ),
+  );
+}
+
+function card(title: string, spend: string, t: PanelCostReport['today']): HTMLElement {
+  return h(
+    'div',
+    { class: 'cost-card' },
+    h('h4', {}, title),
+    h('div', { class: 'big' }, spend),
+    h('div', { class: 'muted' }, `${t.jobs} jobs · ${num(t.reasoningTokens)} thinking · ${num(t.answerTokens)} answer tokens${t.unknownCostJobs ? ` · ${t.unknownCostJobs} with unknown cost` : ''}`),
+  );
+}

@@ -1,0 +1,97 @@
+// Turns what is in the editor (a selection, a file, the Problems) into review requests.
+import * as vscode from 'vscode';
+import { buildDebugRequest } from '../core/batching';
+import type { Diagnostic, DiagnosticSeverity, ReviewRequestInput } from '../core/request';
+
+/** Our own findings are diagnostics too; they must never feed back into a debug request. */
+export const FINDINGS_SOURCE = 'Deep Review';
+
+export class CaptureError extends Error {}
+
+function lines(doc: vscode.TextDocument, from: number, to: number): string {
+  if (to < from) return '';
+  return doc.getText(new vscode.Range(from, 0, to, doc.lineAt(to).text.length));
+}
+
+/** File path as the user knows it: workspace-relative when possible. */
+export function displayPath(uri: vscode.Uri): string {
+  return uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? vscode.workspace.asRelativePath(uri, false) : uri.toString(true);
+}
+
+export function selectionRequest(editor: vscode.TextEditor, contextLines: number, instruction?: string): ReviewRequestInput {
+  const doc = editor.document;
+  const sel = editor.selection;
+  if (sel.isEmpty) throw new CaptureError('Select the code to review first (or use “Deep Review: Review File”).');
+  const start = sel.start.line;
+  // A selection ending at column 0 of a line does not include that line.
+  const end = sel.end.character === 0 && sel.end.line > start ? sel.end.line - 1 : sel.end.line;
+  const before = Math.max(0, start - contextLines);
+  const after = Math.min(doc.lineCount - 1, end + contextLines);
+  return {
+    kind: 'review',
+    target: {
+      type: 'selection',
+      filePath: displayPath(doc.uri),
+      languageId: doc.languageId,
+      startLine: start + 1,
+      endLine: end + 1,
+      code: lines(doc, start, end),
+      contextBefore: lines(doc, before, start - 1),
+      contextAfter: lines(doc, end + 1, after),
+    },
+    instruction,
+  };
+}
+
+export function fileRequest(doc: vscode.TextDocument, instruction?: string): ReviewRequestInput {
+  if (doc.getText().trim().length === 0) throw new CaptureError('This file is empty: there is nothing to review.');
+  return {
+    kind: 'review',
+    target: { type: 'file', filePath: displayPath(doc.uri), languageId: doc.languageId, startLine: 1, endLine: doc.lineCount, code: doc.getText(), contextBefore: '', contextAfter: '' },
+    instruction,
+  };
+}
+
+const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'information',
+  [vscode.DiagnosticSeverity.Hint]: 'hint',
+};
+
+export function toCoreDiagnostic(d: vscode.Diagnostic): Diagnostic {
+  const code = typeof d.code === 'object' ? d.code.value : d.code;
+  return {
+    message: d.message,
+    severity: SEVERITY[d.severity],
+    startLine: d.range.start.line + 1,
+    endLine: d.range.end.line + 1,
+    startColumn: d.range.start.character + 1,
+    endColumn: d.range.end.character + 1,
+    source: d.source,
+    code,
+  };
+}
+
+/** The file's problems worth debugging: errors and warnings from anything but ourselves. */
+export function problemsOf(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source !== FINDINGS_SOURCE && d.severity <= vscode.DiagnosticSeverity.Warning);
+}
+
+export function debugRequest(doc: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[], contextLines: number, instruction?: string): ReviewRequestInput {
+  if (diagnostics.length === 0) throw new CaptureError('There are no problems here to debug.');
+  return buildDebugRequest({ filePath: displayPath(doc.uri), languageId: doc.languageId, text: doc.getText() }, diagnostics.map(toCoreDiagnostic), { contextLines, instruction });
+}
+
+/** Problems on the cursor's line; if none there, the nearest problem within 3 lines. */
+export function problemsAtCursor(editor: vscode.TextEditor): vscode.Diagnostic[] {
+  const all = problemsOf(editor.document.uri);
+  const line = editor.selection.active.line;
+  const onLine = all.filter((d) => d.range.start.line <= line && d.range.end.line >= line);
+  if (onLine.length > 0) return onLine;
+  const near = all
+    .map((d) => ({ d, distance: Math.min(Math.abs(d.range.start.line - line), Math.abs(d.range.end.line - line)) }))
+    .filter((x) => x.distance <= 3)
+    .sort((a, b) => a.distance - b.distance);
+  return near.length > 0 ? [near[0]!.d] : [];
+}

@@ -1,0 +1,56 @@
+// The cancellable progress notification of one running job: which model and why, the expected
+// wait and why it takes long, elapsed time and live thinking tokens. The editor stays free.
+import * as vscode from 'vscode';
+import type { JobEvent, JobRecord } from '../core/job';
+import type { ReviewEngine } from '../core/reviewEngine';
+
+const TIER_LABEL = { fast: 'fast model', capable: 'capable model', reasoning: 'reasoning model' } as const;
+
+export function progressTitle(job: Readonly<JobRecord>): string {
+  const why = job.route.reasons[0] ? `: ${job.route.reasons[0]}` : '';
+  return `Deep Review · ${TIER_LABEL[job.route.tier]} ${job.route.model}${why}`;
+}
+
+export function waitLine(job: Readonly<JobRecord>): string {
+  const w = job.route.expectedWait;
+  const range = w.highSeconds <= 5 ? `a few seconds` : `${Math.round(w.lowSeconds)}–${Math.round(w.highSeconds)} s`;
+  return `expect ${range} (${w.reason})`;
+}
+
+/** Shows the notification until the job ends; resolves with the finished record. */
+export function showJobProgress(engine: ReviewEngine, jobId: string, onEvent?: (e: JobEvent) => void): Thenable<JobRecord> {
+  const job = engine.jobs.get(jobId);
+  if (!job) return Promise.reject(new Error(`unknown job ${jobId}`));
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: progressTitle(job), cancellable: true },
+    (progress, token) =>
+      new Promise<JobRecord>((resolve) => {
+        const started = Date.now();
+        let phase = job.status === 'queued' ? 'queued' : 'connecting';
+        let thinking = 0;
+        let retry = '';
+        const render = () => {
+          const secs = Math.round((Date.now() - started) / 1000);
+          const tokens = thinking > 0 ? ` · ${thinking.toLocaleString()} thinking tokens` : '';
+          progress.report({ message: `${phase} · ${secs} s${tokens}${retry} — ${waitLine(job)}` });
+        };
+        render();
+        const timer = setInterval(render, 1000);
+        const cancel = token.onCancellationRequested(() => engine.cancel(jobId));
+        const unsubscribe = engine.jobs.subscribe(jobId, (e) => {
+          onEvent?.(e);
+          if (e.type === 'phase') phase = e.phase === 'connecting' ? 'waiting for the model' : e.phase;
+          else if (e.type === 'tokens') thinking = e.reasoningTokens;
+          else if (e.type === 'retry') retry = ` · retry ${e.attempt} (${e.reason})`;
+          else return;
+          render();
+        });
+        void engine.jobs.whenDone(jobId).then((done) => {
+          clearInterval(timer);
+          cancel.dispose();
+          unsubscribe();
+          resolve(done);
+        });
+      }),
+  );
+}

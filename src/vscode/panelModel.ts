@@ -1,0 +1,70 @@
+// Maps job records to what the results panel shows. Pure (no `vscode` import).
+import { jobTitle, type JobRecord } from '../core/job';
+import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
+
+export function findingId(index: number): string {
+  return `f${index}`;
+}
+
+export function findingIndex(id: string): number | undefined {
+  const m = /^f(\d+)$/.exec(id);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function toPanelSummary(job: JobRecord): PanelJobSummary {
+  return {
+    id: job.id,
+    title: jobTitle(job),
+    status: job.status,
+    kind: job.request.kind,
+    model: job.route.model || undefined,
+    tier: job.route.tier,
+    createdAt: job.createdAt,
+    costUsd: job.costUsd,
+  };
+}
+
+export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?: boolean }): PanelJobDetail {
+  const t = job.request.target;
+  const findings = (job.result?.findings ?? []).map((f, i) => ({
+    id: findingId(i),
+    title: f.title,
+    severity: f.severity,
+    confidence: f.confidence,
+    startLine: f.startLine,
+    endLine: f.endLine,
+    explanation: f.explanation,
+    suggestedFix: f.suggestedFix,
+    dismissed: job.dismissedFindings.includes(i),
+  }));
+  const running = job.status === 'running' || job.status === 'queued';
+  return {
+    ...toPanelSummary(job),
+    target: t.type === 'file' ? { file: t.filePath } : { file: t.filePath, startLine: t.startLine, endLine: t.endLine },
+    routeReasons: job.route.reasons,
+    routeNote: job.route.note,
+    canEscalate: !running && job.route.tier !== 'reasoning' && job.status !== 'cancelled',
+    cached: job.fromCache,
+    stale: extra.stale,
+    durationMs: job.finishedAt !== undefined && job.startedAt !== undefined ? job.finishedAt - job.startedAt : undefined,
+    usage: job.usage
+      ? { inputTokens: job.usage.inputTokens, outputTokens: job.usage.outputTokens, reasoningTokens: job.usage.reasoningTokens, estimated: job.usage.estimated }
+      : undefined,
+    summary: job.result?.summary,
+    findings,
+    answer: job.result?.answer ?? job.answer,
+    reasoning: job.reasoning,
+    reasoningSummary: reasoningSummary(job.reasoning),
+    error: job.error?.message,
+    warnings: job.warnings,
+    feedback: extra.helpful === undefined ? undefined : extra.helpful ? 'helpful' : 'notHelpful',
+  };
+}
+
+/** The first sentence of the reasoning, as its one-line summary. */
+export function reasoningSummary(reasoning: string): string | undefined {
+  const text = reasoning.trim().replace(/^\*\*([^*]+)\*\*\s*/, '$1: ');
+  if (!text) return undefined;
+  const first = /^[\s\S]{1,160}?[.!?](\s|$)/.exec(text)?.[0] ?? text.slice(0, 140);
+  return first.trim() + (first.length < text.length && !/[.!?]\s*$/.test(first) ? '…' : '');
+}

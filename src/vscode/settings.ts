@@ -1,0 +1,85 @@
+// Reads `deepReview.*` settings into the core's typed settings. Invalid values never crash:
+// each falls back to its default and is reported once in the log.
+import * as vscode from 'vscode';
+import type { BudgetLimits } from '../core/budget';
+import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
+import { resolveTierSpecs, type ModelSettings } from '../core/modelSettings';
+import { parsePriceOverrides } from '../core/prices';
+import type { EngineSettings } from '../core/reviewEngine';
+import type { RoutingMode } from '../core/router';
+import type { ReasoningEffort } from '../core/request';
+
+export type ProviderSetting = ProviderId | 'auto';
+export type CompletionNotifications = 'whenPanelHidden' | 'always' | 'never';
+
+export interface DeepReviewSettings {
+  provider: ProviderSetting;
+  model: Omit<ModelSettings, 'provider'>;
+  engine: Omit<EngineSettings, 'routing'> & { routingMode: RoutingMode; maxWaitSeconds: number };
+  contextLines: number;
+  keepReasoningExpanded: boolean;
+  notifications: CompletionNotifications;
+  idleTimeoutMs: number;
+}
+
+type Warn = (message: string) => void;
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T, key: string, warn: Warn): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  if (value !== undefined) warn(`Setting deepReview.${key} has an invalid value ${JSON.stringify(value)}; using "${fallback}".`);
+  return fallback;
+}
+
+function num(value: unknown, fallback: number, min: number, max: number, key: string, warn: Warn): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
+  if (value !== undefined) warn(`Setting deepReview.${key} must be a number from ${min} to ${max}; using ${fallback}.`);
+  return fallback;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function readSettings(warn: Warn, config: vscode.WorkspaceConfiguration = vscode.workspace.getConfiguration('deepReview')): DeepReviewSettings {
+  const get = (key: string): unknown => config.get(key);
+  const budget: BudgetLimits = {
+    dailyUsd: num(get('budget.dailyUsd'), 5, 0, 1e6, 'budget.dailyUsd', warn),
+    monthlyUsd: num(get('budget.monthlyUsd'), 50, 0, 1e7, 'budget.monthlyUsd', warn),
+    confirmAboveUsd: num(get('budget.confirmAboveUsd'), 0.5, 0, 1e6, 'budget.confirmAboveUsd', warn),
+  };
+  return {
+    provider: pick(get('provider'), ['auto', ...PROVIDER_IDS] as const, 'auto', 'provider', warn),
+    model: {
+      baseUrl: str(get('baseUrl')) || undefined,
+      models: { fast: str(get('models.fast')), capable: str(get('models.capable')), reasoning: str(get('models.reasoning')) },
+      effort: pick<ReasoningEffort>(get('reasoning.effort'), ['low', 'medium', 'high'], 'medium', 'reasoning.effort', warn),
+      maxThinkingTokens: Math.round(num(get('reasoning.maxThinkingTokens'), 8192, 0, 128_000, 'reasoning.maxThinkingTokens', warn)),
+    },
+    engine: {
+      routingMode: pick<RoutingMode>(get('routing.mode'), ['auto', 'alwaysReasoning', 'neverReasoning'], 'auto', 'routing.mode', warn),
+      maxWaitSeconds: num(get('routing.maxWaitSeconds'), 90, 5, 3600, 'routing.maxWaitSeconds', warn),
+      budget,
+      priceOverrides: parsePriceOverrides(get('prices.overrides') ?? {}, warn),
+      concurrency: Math.round(num(get('jobs.concurrency'), 2, 1, 16, 'jobs.concurrency', warn)),
+      cacheMaxBytes: num(get('cache.maxSizeMB'), 50, 1, 2048, 'cache.maxSizeMB', warn) * 1024 * 1024,
+      redactSecrets: get('privacy.redactSecrets') !== false,
+    },
+    contextLines: Math.round(num(get('capture.contextLines'), 20, 0, 500, 'capture.contextLines', warn)),
+    keepReasoningExpanded: get('reasoning.keepExpanded') === true,
+    notifications: pick<CompletionNotifications>(get('notifications.onCompletion'), ['whenPanelHidden', 'always', 'never'], 'whenPanelHidden', 'notifications.onCompletion', warn),
+    idleTimeoutMs: num(get('network.idleTimeoutSeconds'), 120, 5, 1800, 'network.idleTimeoutSeconds', warn) * 1000,
+  };
+}
+
+/** The engine's settings once the provider is known (auto resolves at run time). */
+export function engineSettingsFor(s: DeepReviewSettings, provider: ProviderId): EngineSettings {
+  const tiers = resolveTierSpecs({ ...s.model, provider });
+  return {
+    routing: { mode: s.engine.routingMode, maxWaitSeconds: s.engine.maxWaitSeconds, tiers },
+    budget: s.engine.budget,
+    priceOverrides: s.engine.priceOverrides,
+    concurrency: s.engine.concurrency,
+    cacheMaxBytes: s.engine.cacheMaxBytes,
+    redactSecrets: s.engine.redactSecrets,
+  };
+}
