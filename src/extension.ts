@@ -28,6 +28,7 @@ export interface DeepReviewApi {
   /** Resolves once the engine has opened its storage. */
   ready(): Promise<ReviewEngine>;
   findings(uri: vscode.Uri): readonly vscode.Diagnostic[];
+  panel(): ReturnType<ResultsPanel['probe']>;
 }
 
 let runtime: ExtensionRuntime | undefined;
@@ -145,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     'deepReview.reviewFile': withController((c, uri?: unknown) => c.reviewFile(uri instanceof vscode.Uri ? uri : undefined)),
     'deepReview.debugProblemsAtCursor': withController((c) => c.debugProblemsAtCursor()),
     'deepReview.debugProblemsInFile': withController((c, uri?: unknown) => c.debugProblemsInFile(uri instanceof vscode.Uri ? uri : undefined)),
-    'deepReview.showResults': () => panel?.show(),
+    'deepReview.showResults': (jobId?: unknown) => panel?.show(typeof jobId === 'string' ? jobId : undefined),
     'deepReview.showCostReport': withController(() => panel?.showCostReport()),
     'deepReview.showJobs': withController((c) => c.showJobs()),
     'deepReview.cancelJob': withController((c, jobId?: unknown) => c.cancelJob(typeof jobId === 'string' ? jobId : undefined)),
@@ -174,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     costStatusBar: () => costBar.snapshot(),
     ready: () => engineReady,
     findings: (uri) => findings.collection.get(uri) ?? [],
+    panel: () => panel!.probe(),
   };
 }
 

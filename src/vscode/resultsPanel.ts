@@ -30,6 +30,9 @@ export class ResultsPanel implements vscode.Disposable {
   private ready = false;
   private selectedJobId: string | undefined;
   private view: 'job' | 'cost' = 'job';
+  /** What the panel last sent and whether its webview answered: for the integration tests. */
+  private readonly sent: HostMessage[] = [];
+  private readyCount = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -141,6 +144,7 @@ export class ResultsPanel implements vscode.Disposable {
     const message = parsed.data;
     if (message.type === 'ready') {
       this.ready = true;
+      this.readyCount++;
       this.post({ type: 'init', keepReasoningExpanded: this.source.keepReasoningExpanded() });
       this.refreshJobs();
       if (this.view === 'cost') this.post({ type: 'costReport', report: this.source.costReport() });
@@ -165,7 +169,13 @@ export class ResultsPanel implements vscode.Disposable {
 
   private post(message: HostMessage): void {
     if (!this.panel || !this.ready) return;
+    this.sent.push(message);
+    if (this.sent.length > 50) this.sent.shift();
     void this.panel.webview.postMessage(message);
+  }
+
+  probe(): { open: boolean; visible: boolean; webviewReadyCount: number; sent: readonly HostMessage[] } {
+    return { open: this.panel !== undefined, visible: this.isVisible, webviewReadyCount: this.readyCount, sent: [...this.sent] };
   }
 
   private html(webview: vscode.Webview): string {

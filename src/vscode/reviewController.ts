@@ -122,16 +122,19 @@ export class ReviewController implements ResultsPanelSource {
     if (!plan.cached) {
       const p = plan.route.model.provider;
       if (needsKey(p) && !(await this.deps.keys.get(p)) && !(p === 'openai-compatible')) {
-        const choice = await vscode.window.showErrorMessage(`Deep Review: no API key is set for ${PROVIDER_LABELS[p]}.`, 'Set API Key', 'Choose Provider');
-        if (choice === 'Set API Key') await vscode.commands.executeCommand('deepReview.setApiKey', { provider: p });
-        if (choice === 'Choose Provider') await vscode.commands.executeCommand('deepReview.chooseProvider');
+        // Not awaited: the command returns at once; the notification waits for the user.
+        void vscode.window.showErrorMessage(`Deep Review: no API key is set for ${PROVIDER_LABELS[p]}.`, 'Set API Key', 'Choose Provider').then((choice) => {
+          if (choice === 'Set API Key') void vscode.commands.executeCommand('deepReview.setApiKey', { provider: p });
+          if (choice === 'Choose Provider') void vscode.commands.executeCommand('deepReview.chooseProvider');
+        });
         return undefined;
       }
       if (!plan.budget.allowed) {
         log.info(`Refused before sending: ${plan.budget.message}`);
-        const choice = await vscode.window.showErrorMessage(`Deep Review: ${plan.budget.message}`, 'Raise Budget', 'Show Cost Report');
-        if (choice === 'Raise Budget') await vscode.commands.executeCommand('workbench.action.openSettings', 'deepReview.budget');
-        if (choice === 'Show Cost Report') await vscode.commands.executeCommand('deepReview.showCostReport');
+        void vscode.window.showErrorMessage(`Deep Review: ${plan.budget.message}`, 'Raise Budget', 'Show Cost Report').then((choice) => {
+          if (choice === 'Raise Budget') void vscode.commands.executeCommand('workbench.action.openSettings', 'deepReview.budget');
+          if (choice === 'Show Cost Report') void vscode.commands.executeCommand('deepReview.showCostReport');
+        });
         return undefined;
       }
       if (plan.budget.needsConfirmation) {
