@@ -126,6 +126,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.detach()),
+      // A hidden webview's page is discarded (no retainContextWhenHidden): hold messages until
+      // the reloaded page says it is ready again.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
     );
   }
 

@@ -43,6 +43,15 @@ function isWorkbenchNoise(text) {
   return WORKBENCH_NOISE.some((re) => re.test(text));
 }
 
+async function takeScreenshot(page, path, hoverLabel) {
+  if (hoverLabel) {
+    await page.locator(`[aria-label^="${hoverLabel}"]`).first().hover();
+    await page.waitForTimeout(1200);
+  }
+  await page.screenshot({ path });
+  console.log(`      (screenshot saved: ${path})`);
+}
+
 export async function runIntegration(extraEnv = {}) {
   const cs = codeServerDir();
   const state = join(extensionRoot, '.test-state', `code-server-${process.pid}`);
@@ -100,8 +109,16 @@ export async function runIntegration(extraEnv = {}) {
     const exitCode = new Promise((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
+    const shots = process.env.DEEP_REVIEW_SCREENSHOTS;
+    let shooting = Promise.resolve();
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
+      // The suite asks for README screenshots by logging "[screenshot] <name> [hover=<aria-label prefix>]".
+      const shot = shots ? /^\[screenshot\] ([\w-]+)(?: hover=(.+))?$/.exec(text.trim()) : null;
+      if (shot) {
+        shooting = shooting.then(() => takeScreenshot(page, join(shots, `${shot[1]}.png`), shot[2])).catch((err) => console.error(`screenshot ${shot[1]} failed: ${err.message}`));
+        return;
+      }
       if (verbose) process.stdout.write(`[${type}] ${text}\n`);
       else if (!isWorkbenchNoise(text)) process.stdout.write(`${text}\n`);
     });

@@ -246,6 +246,7 @@ export class StreamingModelClient implements ModelClient {
         reported,
         promptText: `${call.system}\n\n${call.prompt}`,
         reasoningText: text.reasoning,
+        reasoningInline: inline !== undefined,
         answerText: text.answer,
         providerCostUsd: adapter.providerCostUsd?.(metadata),
       });

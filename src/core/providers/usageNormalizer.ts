@@ -14,6 +14,8 @@ export interface UsageSources {
   /** System prompt and prompt as sent. */
   promptText: string;
   reasoningText: string;
+  /** True when the reasoning came inline as <think> tags: the server then counts none of it. */
+  reasoningInline?: boolean;
   answerText: string;
   providerCostUsd?: number;
 }
@@ -38,6 +40,8 @@ export function normalizeUsage(sources: UsageSources): Usage {
   }
 
   let reasoningTokens = final?.outputTokenDetails.reasoningTokens ?? reported.reasoningTokens;
+  // Servers that stream <think> tags report 0 reasoning tokens although reasoning arrived.
+  if (sources.reasoningInline && !reasoningTokens && sources.reasoningText.length > 0) reasoningTokens = undefined;
   if (reasoningTokens === undefined) reasoningTokens = sources.reasoningText.length > 0 ? Math.min(outputTokens, estimate(sources.reasoningText)) : 0;
 
   const usage: Usage = { inputTokens, cachedInputTokens, outputTokens, reasoningTokens, estimated };
