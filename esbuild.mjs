@@ -45,8 +45,17 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // The providers (AI SDK) load on the first model call, not at activation.
+    external: ['vscode', './providers.js'],
     metafile: true,
+  },
+  {
+    ...common,
+    entryPoints: { providers: 'src/core/providers/providerFactory.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

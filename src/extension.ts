@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from './core/modelClient';
 import { ModelError } from './core/modelError';
-import { createModelClient } from './core/providers/providerFactory';
+import type * as ProviderFactory from './core/providers/providerFactory';
 import { ReviewEngine } from './core/reviewEngine';
 import { FileTextStore } from './node/fileTextStore';
 import { ApiKeys } from './vscode/apiKeys';
@@ -24,6 +24,8 @@ import { engineSettingsFor, readSettings, type DeepReviewSettings } from './vsco
 
 /** Returned from `activate` so integration tests can read what has no public VS Code API. */
 export interface DeepReviewApi {
+  /** Time spent in activate(), for the activation benchmark. */
+  activationMs: number;
   costStatusBar(): ReturnType<CostStatusBar['snapshot']>;
   /** Resolves once the engine has opened its storage. */
   ready(): Promise<ReviewEngine>;
@@ -33,7 +35,16 @@ export interface DeepReviewApi {
 
 let runtime: ExtensionRuntime | undefined;
 
+// The AI SDK is most of the code; it is a separate bundle loaded on the first model call so
+// activation stays light (see esbuild.mjs).
+let providerFactory: typeof ProviderFactory | undefined;
+function loadProviderFactory(): typeof ProviderFactory {
+  providerFactory ??= require('./providers.js') as typeof ProviderFactory;
+  return providerFactory;
+}
+
 export function activate(context: vscode.ExtensionContext): DeepReviewApi {
+  const activationStart = performance.now();
   const rt = new ExtensionRuntime(context);
   runtime = rt;
   context.subscriptions.push(rt);
@@ -71,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
       if (apiKey === undefined && spec.provider !== 'ollama' && spec.provider !== 'openai-compatible') {
         throw new ModelError('auth', `No API key is set for ${spec.provider}. Run “Deep Review: Set API Key”.`);
       }
-      return createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: settings.idleTimeoutMs });
+      return loadProviderFactory().createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: settings.idleTimeoutMs });
     },
   });
 
@@ -171,7 +182,10 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   };
   registerCommands(rt, commands);
 
+  const activationMs = performance.now() - activationStart;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
   return {
+    activationMs,
     costStatusBar: () => costBar.snapshot(),
     ready: () => engineReady,
     findings: (uri) => findings.collection.get(uri) ?? [],

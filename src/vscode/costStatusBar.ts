@@ -1,5 +1,6 @@
 // The status-bar cost meter: today's spend at a glance, the details in the tooltip.
 import * as vscode from 'vscode';
+import { formatCount } from '../core/formatCount';
 
 export interface CostMeterReading {
   todayUsd: number;
@@ -35,7 +36,7 @@ export class CostStatusBar implements vscode.Disposable {
     md.appendMarkdown(`**Deep Review spend**\n\n`);
     md.appendMarkdown(`| | |\n|---|---:|\n`);
     md.appendMarkdown(`| Today | $${r.todayUsd.toFixed(2)} |\n| This month | $${r.monthUsd.toFixed(2)} |\n| This session | $${r.sessionUsd.toFixed(2)} |\n`);
-    md.appendMarkdown(`| Thinking tokens today | ${r.thinkingTokensToday.toLocaleString()} |\n| Answer tokens today | ${r.answerTokensToday.toLocaleString()} |\n`);
+    md.appendMarkdown(`| Thinking tokens today | ${formatCount(r.thinkingTokensToday)} |\n| Answer tokens today | ${formatCount(r.answerTokensToday)} |\n`);
     md.appendMarkdown(`| Budget left today | ${budgetLeft(r.todayUsd, r.dailyBudgetUsd)} |\n| Budget left this month | ${budgetLeft(r.monthUsd, r.monthlyBudgetUsd)} |\n`);
     md.appendMarkdown(`| Running jobs | ${r.runningJobs} |\n`);
     if (r.unknownCostJobsToday > 0) md.appendMarkdown(`\n${r.unknownCostJobsToday} job(s) today used models with no known price (not included).\n`);

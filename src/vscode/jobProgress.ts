@@ -2,6 +2,7 @@
 // wait and why it takes long, elapsed time and live thinking tokens. The editor stays free.
 import * as vscode from 'vscode';
 import type { JobEvent, JobRecord } from '../core/job';
+import { formatCount } from '../core/formatCount';
 import type { ReviewEngine } from '../core/reviewEngine';
 
 const TIER_LABEL = { fast: 'fast model', capable: 'capable model', reasoning: 'reasoning model' } as const;
@@ -31,7 +32,7 @@ export function showJobProgress(engine: ReviewEngine, jobId: string, onEvent?: (
         let retry = '';
         const render = () => {
           const secs = Math.round((Date.now() - started) / 1000);
-          const tokens = thinking > 0 ? ` · ${thinking.toLocaleString()} thinking tokens` : '';
+          const tokens = thinking > 0 ? ` · ${formatCount(thinking)} thinking tokens` : '';
           progress.report({ message: `${phase} · ${secs} s${tokens}${retry} — ${waitLine(job)}` });
         };
         render();

@@ -126,11 +126,6 @@ export class ResultsPanel implements vscode.Disposable {
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.detach()),
-      // A hidden webview's page is discarded (no retainContextWhenHidden): hold messages until
-      // the reloaded page says it is ready again.
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-      }),
     );
   }
 
@@ -148,6 +143,8 @@ export class ResultsPanel implements vscode.Disposable {
     }
     const message = parsed.data;
     if (message.type === 'ready') {
+      // Sent on every page load, including after a hidden panel is shown again (its page was
+      // discarded): resend the whole current view, so nothing missed while hidden is lost.
       this.ready = true;
       this.readyCount++;
       this.post({ type: 'init', keepReasoningExpanded: this.source.keepReasoningExpanded() });

@@ -19,3 +19,10 @@ describe('request', () => {
     assert.equal(targetText(r.target), 'a\nb\nc');
   });
 });
+
+describe('formatCount', () => {
+  it('groups thousands', async () => {
+    const { formatCount } = await import('../../src/core/formatCount');
+    assert.deepEqual([0, 999, 1000, 1234567, 12.6].map(formatCount), ['0', '999', '1,000', '1,234,567', '13']);
+  });
+});

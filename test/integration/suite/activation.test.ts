@@ -15,6 +15,8 @@ describe('Deep Review in VS Code', () => {
   it('runs inside a real VS Code extension host of the engine version', () => {
     assert.match(vscode.version, /^1\.(\d+)\.\d+/);
     console.log(`      (VS Code ${vscode.version}, ${vscode.env.appName}, ui ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+    const api = vscode.extensions.getExtension<{ activationMs: number }>('deep-review.deep-review')?.exports;
+    console.log(`      (activate() took ${api?.activationMs.toFixed(1)} ms)`);
     const minor = Number(vscode.version.split('.')[1]);
     assert.ok(minor >= 100, `VS Code ${vscode.version} is older than the engine ^1.100.0`);
     assert.equal(typeof vscode.window.createWebviewPanel, 'function');
