@@ -47,6 +47,9 @@ async function takeScreenshot(page, path, hoverLabel) {
   if (hoverLabel) {
     await page.locator(`[aria-label^="${hoverLabel}"]`).first().hover();
     await page.waitForTimeout(1200);
+  } else {
+    await page.mouse.move(700, 40); // away from anything with a hover
+    await page.waitForTimeout(300);
   }
   await page.screenshot({ path });
   console.log(`      (screenshot saved: ${path})`);

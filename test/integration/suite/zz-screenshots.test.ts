@@ -63,6 +63,7 @@ describe('README screenshots', function () {
       await screenshot('progress');
       const job = await engine.jobs.whenDone(jobId);
       assert.equal(job.status, 'succeeded', job.error?.message);
+      await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('deepReview.showResults', jobId);
       await pause(800);
       await screenshot('panel');
