@@ -31,6 +31,8 @@ export interface DeepReviewApi {
   ready(): Promise<ReviewEngine>;
   findings(uri: vscode.Uri): readonly vscode.Diagnostic[];
   panel(): ReturnType<ResultsPanel['probe']>;
+  /** Shows a finished job's findings in the editor, as a finished review does. */
+  findingsShow(uri: vscode.Uri, jobId: string): void;
 }
 
 let runtime: ExtensionRuntime | undefined;
@@ -190,6 +192,10 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     ready: () => engineReady,
     findings: (uri) => findings.collection.get(uri) ?? [],
     panel: () => panel!.probe(),
+    findingsShow: (uri, jobId) => {
+      const job = controllerNow?.job(jobId);
+      if (job) findings.show(uri, job);
+    },
   };
 }
 

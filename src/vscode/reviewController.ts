@@ -352,6 +352,10 @@ export class ReviewController implements ResultsPanelSource {
     }
   }
 
+  job(jobId: string): JobRecord | undefined {
+    return this.deps.engine.jobs.get(jobId);
+  }
+
   hasFix(jobId: string, findingIndex: number): boolean {
     return this.deps.engine.jobs.get(jobId)?.result?.findings[findingIndex]?.suggestedFix !== undefined;
   }

@@ -227,6 +227,31 @@ describe('reviews in VS Code (local test model server)', function () {
     await waitFor('undo to restore the file', () => editor.document.getText() === original);
   });
 
+  it('offers code actions: debug a problem, apply a finding\'s fix, review a selection', async () => {
+    const { api } = await activateExtension();
+    const engine = await api.ready();
+    const collection = vscode.languages.createDiagnosticCollection('integration-test-actions');
+    try {
+      const problem = new vscode.Diagnostic(new vscode.Range(5, 2, 5, 30), 'Division by zero when values is empty', vscode.DiagnosticSeverity.Error);
+      problem.source = 'test-lint';
+      collection.set(sampleUri(), [problem]);
+      const withFix = engine.jobs.list().find((j) => j.status === 'succeeded' && j.request.target.type === 'selection' && j.result?.findings[0]?.suggestedFix);
+      assert.ok(withFix);
+      await openSample();
+      api.findingsShow(sampleUri(), withFix.id);
+      const titles = async (range: vscode.Range) => ((await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sampleUri(), range)) ?? []).map((a) => a.title);
+      const onProblem = await titles(new vscode.Range(5, 4, 5, 4));
+      assert.ok(onProblem.includes('Debug with Deep Review'), onProblem.join(', '));
+      const onFinding = await titles(new vscode.Range(2, 4, 2, 4));
+      assert.ok(onFinding.includes('Apply Deep Review fix'), onFinding.join(', '));
+      assert.ok(onFinding.includes('Preview Deep Review fix'), onFinding.join(', '));
+      const onSelection = await titles(new vscode.Range(1, 0, 3, 5));
+      assert.ok(onSelection.includes('Deep Review selection'), onSelection.join(', '));
+    } finally {
+      collection.dispose();
+    }
+  });
+
   it('never writes the API key into settings', () => {
     const config = vscode.workspace.getConfiguration('deepReview');
     const all = JSON.stringify(Object.keys(config).map((k) => config.get(k)));
