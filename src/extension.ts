@@ -106,8 +106,10 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
         const choice = await vscode.window.showInformationMessage(
           'Deep Review needs a model to send reviews to. Choose a provider (OpenAI, Anthropic, DeepSeek, OpenRouter, Ollama, an OpenAI-compatible server) or sign in to a VS Code language model provider such as GitHub Copilot.',
           'Choose Provider & Models',
+          'Open Walkthrough',
         );
-        if (choice) await vscode.commands.executeCommand('deepReview.chooseProvider');
+        if (choice === 'Choose Provider & Models') await vscode.commands.executeCommand('deepReview.chooseProvider');
+        if (choice === 'Open Walkthrough') await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'deep-review.deep-review#deepReview.gettingStarted', false);
         return undefined;
       },
     });

@@ -150,6 +150,8 @@ export class ReviewController implements ResultsPanelSource {
     const started = engine.start(plan);
     const { jobId } = started;
     for (const notice of plan.notices) log.info(notice);
+    // Code goes to the log only at trace level, which the user must choose.
+    log.trace(`Job ${jobId} prompt:\n${plan.prompt.system}\n\n${plan.prompt.prompt}`);
     log.info(`Job ${jobId}: ${started.fromCache ? 'cache hit' : started.joined ? 'joined a running identical job' : 'queued'} · ${plan.route.tier} ${plan.route.model.provider}/${plan.route.model.model} · ${plan.route.reasons.join('; ')}`);
     if (plan.notices.length) void vscode.window.showInformationMessage(`Deep Review: ${plan.notices.join(' ')}`);
     const panel = this.deps.panel();
