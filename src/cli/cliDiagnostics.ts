@@ -1,6 +1,6 @@
 // Reads `--diagnostics <file.json>`: an array of problems in Deep Review's own shape
 // (1-based lines) or in the LSP / VS Code shape (0-based `range`, numeric severity).
-import { z } from 'zod';
+import * as z from 'zod';
 import { diagnosticSchema, type Diagnostic } from '../core/request';
 import { UsageError } from './cliArgs';
 

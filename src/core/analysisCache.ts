@@ -1,7 +1,7 @@
 // The per-file analysis cache: finished analyses keyed on content (see cacheKey.ts), persisted
 // through a TextStore as one small index plus one file per entry, bounded by size with LRU
 // eviction. A corrupted index or entry is dropped with a warning, never a crash.
-import { z } from 'zod';
+import * as z from 'zod';
 import { reviewResultSchema } from './result';
 import { modelTierSchema, requestKindSchema } from './request';
 import type { TextStore } from './storage';

@@ -1,6 +1,6 @@
 // A job: one request on its way through routing, the model and the parser. The record is what
 // is persisted, listed and shown; events are what streams while it runs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODEL_ERROR_KINDS } from './modelError';
 import { PROVIDER_IDS } from './modelClient';
 import { modelTierSchema, reviewRequestSchema } from './request';

@@ -1,6 +1,6 @@
 // Persists job records (bounded history) through a TextStore. A job that was queued or running
 // when the process died comes back as `interrupted`, with its request, so it can be re-run.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isFinished, jobRecordSchema, type JobRecord } from './job';
 import type { TextStore } from './storage';
 import type { WarningSink } from './warnings';

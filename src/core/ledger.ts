@@ -1,7 +1,7 @@
 // The cost ledger: every model call's tokens and cost, and whether the user found the job
 // useful. Stored as append-only JSON lines so a crash can tear at most the last line, and
 // never rewritten, so history is never lost to a half-finished save.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CostSource } from './cost';
 import { modelTierSchema, requestKindSchema, type ModelTier, type RequestKind } from './request';
 import type { TextStore } from './storage';

@@ -2,7 +2,7 @@
 // reference, plus the user's own overrides. Looking a model up is deliberately strict: a wrong
 // price is worse than an unknown one, so only exact ids, dated snapshots of a family and
 // provider-prefixed spellings match — never a sibling model such as gpt-5-mini for gpt-5.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WarningSink } from './warnings';
 import { PROVIDER_IDS } from './modelClient';
 

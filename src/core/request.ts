@@ -1,6 +1,6 @@
 // What the user asks for: a review or a debug of a selection, a file, or diagnostics.
 // Validated with zod wherever a request crosses a boundary (CLI input, persisted jobs).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const requestKindSchema = z.enum(['review', 'debug']);
 export type RequestKind = z.infer<typeof requestKindSchema>;

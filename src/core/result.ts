@@ -1,5 +1,5 @@
 // The structured result of a review: what the model is asked to return, and what the UI shows.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const findingSeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 export type FindingSeverity = z.infer<typeof findingSeveritySchema>;

@@ -2,7 +2,7 @@
 // cache key, worst-case cost and budget), then start it as a background job or answer it from
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
 import { analysisCacheKey } from './cacheKey';
@@ -297,7 +297,7 @@ export class ReviewEngine {
       const cancelled = error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';
       const cost = usage ? costOfUsage(usage, spec.model, this.deps.settings().priceOverrides) : undefined;
-      const outcome = { status, usage, costUsd: cost?.usd ?? 0, costSource: cost?.source, retries: error.details.attempts ?? job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
+      const outcome = { status, usage, costUsd: cost?.usd ?? 0, costSource: cost?.source, retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
       // A failed job costs only what the provider reported billing for.
       await this.ledger.append(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;

@@ -1,7 +1,10 @@
 // The typed message protocol between the results panel (webview) and the extension host.
 // Both sides validate what they receive with these schemas: a webview is an untrusted peer,
 // and a malformed message must be dropped, never acted on.
-import { z } from 'zod';
+// zod/mini: the same validation with a tree-shakable API, so the webview bundle stays small.
+import * as z from 'zod/mini';
+
+const int = () => z.number().check(z.int());
 
 export const severitySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
@@ -9,12 +12,12 @@ export const panelFindingSchema = z.object({
   id: z.string(),
   title: z.string(),
   severity: severitySchema,
-  confidence: z.number().min(0).max(1),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
+  confidence: z.number().check(z.minimum(0), z.maximum(1)),
+  startLine: int(),
+  endLine: int(),
   explanation: z.string(),
-  suggestedFix: z.string().optional(),
-  dismissed: z.boolean().optional(),
+  suggestedFix: z.optional(z.string()),
+  dismissed: z.optional(z.boolean()),
 });
 export type PanelFinding = z.infer<typeof panelFindingSchema>;
 
@@ -27,38 +30,38 @@ export const panelJobSummarySchema = z.object({
   title: z.string(),
   status: jobStatusSchema,
   kind: z.enum(['review', 'debug']),
-  model: z.string().optional(),
-  tier: z.enum(['fast', 'capable', 'reasoning']).optional(),
+  model: z.optional(z.string()),
+  tier: z.optional(z.enum(['fast', 'capable', 'reasoning'])),
   createdAt: z.number(),
-  costUsd: z.number().nullable().optional(),
+  costUsd: z.optional(z.nullable(z.number())),
 });
 export type PanelJobSummary = z.infer<typeof panelJobSummarySchema>;
 
 /** Everything the detail view shows of one job. */
-export const panelJobDetailSchema = panelJobSummarySchema.extend({
-  target: z.object({ file: z.string(), startLine: z.number().int().optional(), endLine: z.number().int().optional() }),
+export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
+  target: z.object({ file: z.string(), startLine: z.optional(int()), endLine: z.optional(int()) }),
   routeReasons: z.array(z.string()),
-  routeNote: z.string().optional(),
+  routeNote: z.optional(z.string()),
   canEscalate: z.boolean(),
   cached: z.boolean(),
   stale: z.boolean(),
-  durationMs: z.number().optional(),
-  usage: z
-    .object({
+  durationMs: z.optional(z.number()),
+  usage: z.optional(
+    z.object({
       inputTokens: z.number(),
       outputTokens: z.number(),
       reasoningTokens: z.number(),
       estimated: z.boolean(),
-    })
-    .optional(),
-  summary: z.string().optional(),
+    }),
+  ),
+  summary: z.optional(z.string()),
   findings: z.array(panelFindingSchema),
   answer: z.string(),
   reasoning: z.string(),
-  reasoningSummary: z.string().optional(),
-  error: z.string().optional(),
+  reasoningSummary: z.optional(z.string()),
+  error: z.optional(z.string()),
   warnings: z.array(z.string()),
-  feedback: z.enum(['helpful', 'notHelpful']).optional(),
+  feedback: z.optional(z.enum(['helpful', 'notHelpful'])),
 });
 export type PanelJobDetail = z.infer<typeof panelJobDetailSchema>;
 
@@ -78,16 +81,16 @@ export const panelCostReportSchema = z.object({
       tier: z.enum(['fast', 'capable', 'reasoning']),
       jobs: z.number(),
       successes: z.number(),
-      successRate: z.number().nullable(),
+      successRate: z.nullable(z.number()),
       totalUsd: z.number(),
-      averageUsd: z.number().nullable(),
-      costPerSuccessUsd: z.number().nullable(),
+      averageUsd: z.nullable(z.number()),
+      costPerSuccessUsd: z.nullable(z.number()),
       unknownCostJobs: z.number(),
       thinkingTokens: z.number(),
       answerTokens: z.number(),
     }),
   ),
-  costPerSuccessfulTaskUsd: z.number().nullable(),
+  costPerSuccessfulTaskUsd: z.nullable(z.number()),
 });
 export type PanelCostReport = z.infer<typeof panelCostReportSchema>;
 
@@ -100,10 +103,10 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('jobDelta'),
     jobId: z.string(),
-    reasoning: z.string().optional(),
-    answer: z.string().optional(),
-    reasoningTokens: z.number().optional(),
-    outputTokens: z.number().optional(),
+    reasoning: z.optional(z.string()),
+    answer: z.optional(z.string()),
+    reasoningTokens: z.optional(z.number()),
+    outputTokens: z.optional(z.number()),
   }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
@@ -116,7 +119,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
   z.object({ type: z.literal('rerunWithExtendedThinking'), jobId: z.string() }),
   z.object({ type: z.literal('escalate'), jobId: z.string() }),
-  z.object({ type: z.literal('revealRange'), jobId: z.string(), startLine: z.number().int(), endLine: z.number().int() }),
+  z.object({ type: z.literal('revealRange'), jobId: z.string(), startLine: int(), endLine: int() }),
   z.object({ type: z.literal('previewFix'), jobId: z.string(), findingId: z.string() }),
   z.object({ type: z.literal('applyFix'), jobId: z.string(), findingId: z.string() }),
   z.object({ type: z.literal('dismissFinding'), jobId: z.string(), findingId: z.string() }),
@@ -127,5 +130,5 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
 /** State the webview keeps across reloads (vscode.setState) and the serializer restores. */
-export const panelStateSchema = z.object({ selectedJobId: z.string().optional(), view: z.enum(['job', 'cost']).optional() });
+export const panelStateSchema = z.object({ selectedJobId: z.optional(z.string()), view: z.optional(z.enum(['job', 'cost'])) });
 export type PanelState = z.infer<typeof panelStateSchema>;

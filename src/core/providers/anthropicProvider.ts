@@ -4,7 +4,7 @@
 // `thinking:{type:'adaptive'}` with `output_config.effort`. Temperature is never sent.
 import { createAnthropic } from '@ai-sdk/anthropic';
 import type { JSONValue } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ModelSpec } from '../modelClient';
 import { anthropicMaxOutputTokens, anthropicThinkingStyle } from './anthropicModels';
 import type { ProviderAdapter, ReportedUsage, RequestSettings } from './providerAdapter';

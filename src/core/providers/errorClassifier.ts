@@ -2,7 +2,7 @@
 // 200 stream, plain strings) into one ModelError with a kind the job runner can act on and a
 // message the user can act on (errorMessages.ts). No message ever carries the API key.
 import { APICallError, EmptyResponseBodyError, InvalidResponseDataError, JSONParseError, LoadAPIKeyError, NoOutputGeneratedError, TypeValidationError } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelError, type ModelErrorKind } from '../modelError';
 import type { ErrorContext } from './errorContext';
 import { idleTimeoutMessage, messageFor, missingKeyMessage } from './errorMessages';

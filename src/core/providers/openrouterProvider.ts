@@ -4,7 +4,7 @@
 // what OpenRouter charged, which becomes Usage.providerCostUsd.
 import { createOpenRouter, type OpenRouterChatSettings } from '@openrouter/ai-sdk-provider';
 import type { ProviderMetadata } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ModelSpec } from '../modelClient';
 import type { ProviderAdapter, RequestSettings } from './providerAdapter';
 import { MIN_ANTHROPIC_BUDGET_TOKENS, thinkingBudgetTokens, thinkingPlusAnswerTokens, wantsThinking } from './thinkingBudget';
