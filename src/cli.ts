@@ -144,7 +144,14 @@ async function review(cmd: ReviewCommand): Promise<number> {
       cacheMaxBytes: 50 * 1024 * 1024,
       redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
     }),
-    clientFor: (spec) => createModelClient({ provider: spec.provider, apiKey: spec.provider === provider ? apiKey : process.env[KEY_ENV[spec.provider] ?? ''], baseUrl: spec.baseUrl, idleTimeoutMs: Number(process.env.DEEP_REVIEW_IDLE_TIMEOUT_MS ?? 120_000) }),
+    clientFor: (spec) =>
+      createModelClient({
+        provider: spec.provider,
+        apiKey: spec.provider === provider ? apiKey : process.env[KEY_ENV[spec.provider] ?? ''],
+        baseUrl: spec.baseUrl,
+        idleTimeoutMs: Number(process.env.DEEP_REVIEW_IDLE_TIMEOUT_MS ?? 120_000),
+        retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,
+      }),
   });
   const plan = await engine.plan(request, text);
   for (const n of plan.notices) process.stderr.write(`note: ${n}\n`);

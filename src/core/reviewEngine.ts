@@ -327,7 +327,9 @@ export class ReviewEngine {
     const record = { ...job, ...done };
     await this.ledger.append(this.ledgerRecord(record, 'succeeded', false));
     this.recordTiming(job, finalUsage, durationMs);
-    await this.cache
+    // An empty answer is not worth keeping: asking again should ask the model again.
+    const empty = parsed.result.findings.length === 0 && parsed.result.answer.trim() === '' && parsed.result.summary.trim() === '';
+    if (!empty) await this.cache
       .put({
         key: job.cacheKey,
         filePath: job.request.target.filePath,

@@ -249,6 +249,7 @@ export class StreamingModelClient implements ModelClient {
         reasoningInline: inline !== undefined,
         answerText: text.answer,
         providerCostUsd: adapter.providerCostUsd?.(metadata),
+        failed: failure !== undefined,
       });
     if (failure) {
       // Bill a failed attempt only for what the provider reported or visibly produced.

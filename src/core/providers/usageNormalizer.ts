@@ -18,6 +18,8 @@ export interface UsageSources {
   reasoningInline?: boolean;
   answerText: string;
   providerCostUsd?: number;
+  /** The stream failed: a final count may be a placeholder (Anthropic's message_start output_tokens: 1). */
+  failed?: boolean;
 }
 
 export function normalizeUsage(sources: UsageSources): Usage {
@@ -37,6 +39,15 @@ export function normalizeUsage(sources: UsageSources): Usage {
   else {
     // A cut stream: what arrived is at least what was generated (and billed).
     outputTokens = Math.max(reported.outputTokens ?? 0, estimate(sources.reasoningText + sources.answerText));
+  }
+
+  if (sources.failed) {
+    // A failed stream's count may be a placeholder: never bill less than what visibly arrived.
+    const seen = estimateTokens(sources.reasoningText + sources.answerText);
+    if (seen > outputTokens) {
+      outputTokens = seen;
+      estimated = true;
+    }
   }
 
   let reasoningTokens = final?.outputTokenDetails.reasoningTokens ?? reported.reasoningTokens;
