@@ -111,7 +111,13 @@ export class AnalysisCache {
       return undefined;
     }
     entry.lastUsedAt = this.now();
-    void this.enqueue(() => this.saveIndex());
+    this.indexDirtySince ??= this.now();
+    // Recency only orders eviction: persist it lazily, not with an fsync on every hit.
+    this.indexTimer ??= setTimeout(() => {
+      this.indexTimer = undefined;
+      if (this.indexDirtySince !== undefined) void this.enqueue(() => this.saveIndex());
+    }, 5000);
+    this.indexTimer.unref?.();
     return parsed;
   }
 
@@ -157,9 +163,13 @@ export class AnalysisCache {
     return keys.length;
   }
 
-  /** Resolves when every pending write has reached the store. */
+  /** Resolves when every pending write (recency included) has reached the store. */
   flush(): Promise<void> {
-    return this.enqueue(async () => undefined);
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    return this.enqueue(async () => {
+      if (this.indexDirtySince !== undefined) await this.saveIndex();
+    });
   }
 
   private async evict(): Promise<void> {
@@ -192,7 +202,11 @@ export class AnalysisCache {
     if (dropped > 0) this.options.warn(`Dropped ${dropped} unreadable analysis cache ${dropped === 1 ? 'entry' : 'entries'}.`);
   }
 
+  private indexDirtySince: number | undefined;
+  private indexTimer: ReturnType<typeof setTimeout> | undefined;
+
   private saveIndex(): Promise<void> {
+    this.indexDirtySince = undefined;
     return this.store.write(CACHE_INDEX_FILE, JSON.stringify({ version: 1, entries: [...this.entries.values()] }));
   }
 

@@ -39,14 +39,16 @@ export class JobManager {
   constructor(
     private readonly store: JobStore,
     private readonly work: JobWork,
-    options: { concurrency: number; now?: () => number; history?: readonly JobRecord[] },
+    options: { concurrency: number; now?: () => number; history?: readonly JobRecord[]; historyLimit?: number },
   ) {
+    this.historyLimit = options.historyLimit ?? 100;
     this.limit = pLimit(Math.max(1, options.concurrency));
     this.now = options.now ?? Date.now;
     for (const job of options.history ?? []) this.jobs.set(job.id, job);
   }
 
   private readonly now: () => number;
+  private readonly historyLimit: number;
 
   set concurrency(n: number) {
     this.limit.concurrency = Math.max(1, n);
@@ -176,6 +178,7 @@ export class JobManager {
   }
 
   private changed(job: JobRecord): void {
+    this.prune();
     void this.store.save([...this.jobs.values()]);
     this.emit(job.id, { type: 'state', status: job.status, job });
     for (const l of this.changeListeners) safeCall(() => l(job));
@@ -196,6 +199,13 @@ export class JobManager {
       this.done.set(jobId, entry);
     }
     return entry;
+  }
+
+  /** Keeps memory bounded like the stored history: the oldest finished jobs go first. */
+  private prune(): void {
+    if (this.jobs.size <= this.historyLimit * 2) return;
+    const finished = [...this.jobs.values()].filter((j) => isFinished(j.status)).sort((a, b) => a.createdAt - b.createdAt);
+    for (const j of finished.slice(0, this.jobs.size - this.historyLimit)) this.jobs.delete(j.id);
   }
 }
 

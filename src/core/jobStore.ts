@@ -12,8 +12,6 @@ export const MAX_STORED_REASONING_CHARS = 256 * 1024;
 const fileSchema = z.object({ version: z.literal(1), jobs: z.array(z.unknown()) });
 
 export class JobStore {
-  private writes: Promise<void> = Promise.resolve();
-
   constructor(
     private readonly store: TextStore,
     private readonly warn: WarningSink,
@@ -59,18 +57,38 @@ export class JobStore {
     return jobs;
   }
 
-  /** Writes the newest `historyLimit` jobs atomically; writes are serialized. */
+  /**
+   * Writes the newest `historyLimit` jobs atomically. Calls are coalesced: while a write is
+   * under way only the latest snapshot is kept, so a burst of state changes costs one or two
+   * writes, not one each, and the caller never waits for serialization.
+   */
   save(jobs: readonly JobRecord[]): Promise<void> {
-    const kept = [...jobs].sort((a, b) => a.createdAt - b.createdAt).slice(-this.historyLimit);
-    const text = JSON.stringify({ version: 1, jobs: kept.map(trimForStorage) });
-    const task = () => this.store.write(JOBS_FILE, text);
-    const next = this.writes.then(task, task);
-    this.writes = next.catch((err: unknown) => this.warn(`Could not save the job history: ${err instanceof Error ? err.message : String(err)}`));
-    return this.writes;
+    this.pending = jobs;
+    this.writing ??= this.drain();
+    return this.writing;
   }
 
   flush(): Promise<void> {
-    return this.writes;
+    return this.writing ?? Promise.resolve();
+  }
+
+  private pending: readonly JobRecord[] | undefined;
+  private writing: Promise<void> | undefined;
+
+  private async drain(): Promise<void> {
+    // Let the current burst of changes land first.
+    await Promise.resolve();
+    while (this.pending) {
+      const jobs = this.pending;
+      this.pending = undefined;
+      const kept = [...jobs].sort((a, b) => a.createdAt - b.createdAt).slice(-this.historyLimit);
+      try {
+        await this.store.write(JOBS_FILE, JSON.stringify({ version: 1, jobs: kept.map(trimForStorage) }));
+      } catch (err) {
+        this.warn(`Could not save the job history: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.writing = undefined;
   }
 }
 

@@ -153,7 +153,7 @@ export class ReviewEngine {
         warnings: [...plan.notices, ...c.warnings, `Answered from the cache (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
       };
       this.jobs.record(job);
-      void this.ledger.append(this.ledgerRecord(job, 'succeeded', true));
+      void this.appendLedger(this.ledgerRecord(job, 'succeeded', true));
       return { jobId: job.id, joined: false, fromCache: true };
     }
     const joined = this.jobs.inFlight(plan.cacheKey);
@@ -208,7 +208,7 @@ export class ReviewEngine {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.jobs.flush(), this.cache.flush()]);
+    await Promise.all([this.jobs.flush(), this.cache.flush(), this.waitWrite]);
   }
 
   private newRecord(plan: ReviewPlan, now: number): JobRecord {
@@ -299,7 +299,7 @@ export class ReviewEngine {
       const cost = usage ? costOfUsage(usage, spec.model, this.deps.settings().priceOverrides) : undefined;
       const outcome = { status, usage, costUsd: cost?.usd ?? 0, costSource: cost?.source, retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
       // A failed job costs only what the provider reported billing for.
-      await this.ledger.append(this.ledgerRecord({ ...job, ...outcome }, status, false));
+      await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;
     }
     emit({ type: 'phase', phase: 'parsing', elapsedMs: elapsed() });
@@ -325,7 +325,7 @@ export class ReviewEngine {
       warnings: [...job.warnings, ...parsed.warnings],
     };
     const record = { ...job, ...done };
-    await this.ledger.append(this.ledgerRecord(record, 'succeeded', false));
+    await this.appendLedger(this.ledgerRecord(record, 'succeeded', false));
     this.recordTiming(job, finalUsage, durationMs);
     // An empty answer is not worth keeping: asking again should ask the model again.
     const empty = parsed.result.findings.length === 0 && parsed.result.answer.trim() === '' && parsed.result.summary.trim() === '';
@@ -354,6 +354,18 @@ export class ReviewEngine {
     return done;
   }
 
+  /**
+   * The ledger counts the spend in memory even when the disk write fails; a failed write must
+   * not turn a finished, paid answer into a failed job, so it is reported, not thrown.
+   */
+  private async appendLedger(record: ReturnType<ReviewEngine['ledgerRecord']>): Promise<void> {
+    try {
+      await this.ledger.append(record);
+    } catch (err) {
+      this.deps.warn(`Could not write the cost ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
+    }
+  }
+
   private recordTiming(job: JobRecord, usage: Usage, durationMs: number): void {
     const timing: FinishedJobTiming = {
       provider: job.route.provider,
@@ -364,8 +376,10 @@ export class ReviewEngine {
       durationMs,
     };
     this.waits.record(timing);
-    void this.deps.store.write(WAIT_HISTORY_FILE, JSON.stringify({ version: 1, samples: this.waits.samples() })).catch(() => undefined);
+    this.waitWrite = this.waitWrite.then(() => this.deps.store.write(WAIT_HISTORY_FILE, JSON.stringify({ version: 1, samples: this.waits.samples() }))).catch(() => undefined);
   }
+
+  private waitWrite: Promise<void> = Promise.resolve();
 
   private ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
     const u = cached ? undefined : job.usage;

@@ -24,17 +24,18 @@ export class FileTextStore implements TextStore {
     await this.ensureDir();
     const target = this.path(name);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await fs.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      const handle = await fs.open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await fs.rename(tmp, target);
     } catch (err) {
-      await fs.rm(tmp, { force: true });
+      // Disk full, I/O error or a failed rename: the old content stays, no temp file is left.
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
   }
@@ -55,7 +56,7 @@ export class FileTextStore implements TextStore {
   }
 
   private path(name: string): string {
-    if (!/^[\w.-]+$/.test(name)) throw new Error(`invalid storage name: ${name}`);
+    if (!/^[\w.-]+$/.test(name) || /^\.+$/.test(name)) throw new Error(`invalid storage name: ${name}`);
     return join(this.dir, name);
   }
 
