@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // DEEP_REVIEW_INTEGRATION_GREP narrows the run (the activation benchmark needs one test).
+  const grep = process.env.DEEP_REVIEW_INTEGRATION_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   const suiteDir = join(__dirname, 'suite');
   for (const file of readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(join(suiteDir, file));

@@ -1,5 +1,6 @@
 // The extension activates in a real VS Code host and registers every entry point it declares.
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RESULTS_VIEW_TYPE } from '../../../src/vscode/resultsPanel';
 import { activateExtension, waitFor, type Manifest } from './helpers';
@@ -17,6 +18,8 @@ describe('Deep Review in VS Code', () => {
     console.log(`      (VS Code ${vscode.version}, ${vscode.env.appName}, ui ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
     const api = vscode.extensions.getExtension<{ activationMs: number }>('deep-review.deep-review')?.exports;
     console.log(`      (activate() took ${api?.activationMs.toFixed(1)} ms)`);
+    const benchOut = process.env.DEEP_REVIEW_BENCH_ACTIVATION;
+    if (benchOut && api) writeFileSync(benchOut, JSON.stringify({ activationMs: api.activationMs, vscode: vscode.version }));
     const minor = Number(vscode.version.split('.')[1]);
     assert.ok(minor >= 100, `VS Code ${vscode.version} is older than the engine ^1.100.0`);
     assert.equal(typeof vscode.window.createWebviewPanel, 'function');
