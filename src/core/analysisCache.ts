@@ -2,19 +2,11 @@
 // through a TextStore as one small index plus one file per entry, bounded by size with LRU
 // eviction. A corrupted index or entry is dropped with a warning, never a crash.
 import * as z from 'zod';
+import { usageSchema } from './job';
 import { reviewResultSchema } from './result';
 import { modelTierSchema, requestKindSchema } from './request';
 import type { TextStore } from './storage';
 import type { WarningSink } from './warnings';
-
-const usageSchema = z.object({
-  inputTokens: z.number(),
-  cachedInputTokens: z.number(),
-  outputTokens: z.number(),
-  reasoningTokens: z.number(),
-  estimated: z.boolean(),
-  providerCostUsd: z.number().optional(),
-});
 
 export const cachedAnalysisSchema = z.object({
   key: z.string(),

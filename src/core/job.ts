@@ -31,7 +31,8 @@ export const jobRouteSchema = z.object({
 });
 export type JobRoute = z.infer<typeof jobRouteSchema>;
 
-const usageSchema = z.object({
+/** Usage as persisted with jobs and cached analyses (see Usage in modelClient.ts). */
+export const usageSchema = z.object({
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
   outputTokens: z.number(),

@@ -2,7 +2,6 @@
 // server, for every provider, in all four formats; a second identical run is answered from the
 // cache with no request reaching the server; usage errors exit 2, provider failures exit 1.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,9 +20,8 @@ import {
   openaiResponsesEvents,
   sseResponse,
 } from '../support/transcripts';
+import { runCli } from '../support/runCli';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const KEY = 'sk-cli-SENTINEL-KEY-0042';
 
 const CODE = ['export function average(values: number[]): number {', '  let total = 0;', '  for (let i = 0; i <= values.length; i++) {', '    total += values[i];', '  }', '  return total / values.length;', '}', ''].join('\n');
@@ -95,23 +93,6 @@ const CASES: ProviderCase[] = [
   },
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Async spawn: the test model server lives in this process and must keep serving. */
-function runCli(args: string[], env: Record<string, string | undefined>, cwd: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('deep-review CLI (end to end, local test model server)', function () {
   this.timeout(60_000);

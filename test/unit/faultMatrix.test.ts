@@ -6,7 +6,6 @@
 // docs/reliability.md; the test fails when the committed doc differs, and rewrites it when
 // DEEP_REVIEW_UPDATE_DOCS=1.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,9 +22,9 @@ import { estimateTokens } from '../../src/core/tokens';
 import { ANTHROPIC, BILLED, FAULT_CASES, FAULT_CODE, FAULT_REASONING, type FaultCase } from '../support/faultCases';
 import { ModelServer } from '../support/modelServer';
 import { sseResponse } from '../support/transcripts';
+import { runCli } from '../support/runCli';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const DOC = join(ROOT, 'docs', 'reliability.md');
 const KEY = 'sk-fault-SENTINEL-KEY-7731';
 const GENEROUS_IDLE_MS = 15_000;
@@ -145,23 +144,6 @@ ${[...TABLE_HEAD, ...rows].join('\n')}
 
 // ---- the CLI -------------------------------------------------------------------------------
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Async spawn: the model server lives in this process and must keep serving. */
-function runCli(args: string[], env: Record<string, string | undefined>, cwd: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 // ---- the tests -----------------------------------------------------------------------------
 
