@@ -189,7 +189,9 @@ function renderDetail(job: PanelJobDetail): void {
   }
 
   const reasoningEl = h('pre', { class: 'reasoning-text' });
-  reasoningEl.append(document.createTextNode(job.reasoning));
+  // Long traces are laid out in blocks from the start, not as one huge text node.
+  const appendReasoning = blockAppender(reasoningEl);
+  for (let i = 0; i < job.reasoning.length; i += BLOCK_CHARS) appendReasoning(job.reasoning.slice(i, i + BLOCK_CHARS));
   const details = h(
     'details',
     { class: 'reasoning', open: running || keepReasoningExpanded ? true : undefined },
@@ -197,8 +199,9 @@ function renderDetail(job: PanelJobDetail): void {
     reasoningEl,
   );
 
-  const answerEl = h('div', { class: 'answer markdown' });
-  answerEl.innerHTML = renderMarkdown(job.answer);
+  const answerEl = h('div', { class: running ? 'answer streaming' : 'answer markdown' });
+  if (running) answerEl.append(document.createTextNode(job.answer));
+  else answerEl.innerHTML = renderMarkdown(job.answer);
 
   const findings = h('section', { class: 'findings', 'aria-label': 'Findings' });
   for (const finding of job.findings) findings.append(renderFinding(job.id, finding));
@@ -215,29 +218,66 @@ function renderDetail(job: PanelJobDetail): void {
   ];
   detail.replaceChildren(...parts.filter((p): p is Node => p !== null));
 
-  live = running ? startLive(job, reasoningEl, answerEl, details) : undefined;
+  live = running ? startLive(job, reasoningEl, appendReasoning, answerEl, details) : undefined;
 }
 
-function startLive(job: PanelJobDetail, reasoningEl: HTMLElement, answerEl: HTMLElement, details: HTMLDetailsElement): LiveStream {
-  let answerText = job.answer;
+function startLive(job: PanelJobDetail, reasoningEl: HTMLElement, appendReasoning: (text: string) => void, answerEl: HTMLElement, details: HTMLDetailsElement): LiveStream {
+  // While streaming, the answer is shown as plain text (markdown renders once it is complete);
+  // it grows in blocks like the reasoning, so a long answer costs the same per frame.
+  const appendAnswer = blockAppender(answerEl, job.answer);
   const stream: LiveStream = {
     jobId: job.id,
     reasoningEl,
     answerEl,
     details,
     answerStarted: job.answer.length > 0,
-    // Each frame's text becomes one new text node: appending never copies what is already shown.
-    reasoning: new FrameBatcher((text) => reasoningEl.append(document.createTextNode(text))),
+    // Each frame's text becomes one new text node (two at a block boundary): appending never
+    // copies or re-lays out what is already shown.
+    reasoning: new FrameBatcher(appendReasoning),
     answer: new FrameBatcher((text) => {
-      answerText += text;
       if (!stream.answerStarted) {
         stream.answerStarted = true;
         if (!keepReasoningExpanded) details.open = false;
       }
-      answerEl.textContent = answerText;
+      appendAnswer(text);
     }),
   };
   return stream;
+}
+
+/** Streamed text goes into blocks of about this many characters. */
+const BLOCK_CHARS = 4096;
+
+/**
+ * Appending a text node to one element re-lays out all of its text, so a 1 MB trace cost ~20 ms
+ * of layout per frame (30× the cost at 10 KB). Streamed text goes instead into a sequence of
+ * small contained blocks and only the last one is laid out and painted again. A new block starts
+ * just after a line break, so the split never shows (unless a single line runs past 4 blocks).
+ */
+function blockAppender(pre: HTMLElement, initial = ''): (text: string) => void {
+  let block: HTMLElement = pre;
+  let size = initial.length;
+  let endsLine = initial.length === 0 || initial.endsWith('\n');
+  const add = (text: string) => {
+    if (!text) return;
+    block.append(document.createTextNode(text));
+    size += text.length;
+    endsLine = text.endsWith('\n');
+  };
+  return (text) => {
+    if (size >= BLOCK_CHARS) {
+      const cut = endsLine ? 0 : text.indexOf('\n') + 1;
+      if (endsLine || cut > 0 || size >= 4 * BLOCK_CHARS) {
+        add(text.slice(0, cut));
+        // A contained block (see panel.css): layout and paint skip the finished ones.
+        block = h('div', { class: 'text-block' });
+        pre.append(block);
+        size = 0;
+        text = text.slice(cut);
+      }
+    }
+    add(text);
+  };
 }
 
 function renderFinding(jobId: string, finding: PanelFinding): HTMLElement {
