@@ -12,6 +12,17 @@ export type Json = Record<string, unknown>;
 
 /** The recorded-fixture folder: `shared/fixtures/recorded` in this directory or one above it. */
 export function recordedFixturesDir(): string {
+  // A copy lives in the repository (test/fixtures/recorded), so a clone runs on its own.
+  for (const start of [process.cwd(), __dirname]) {
+    let dir = start;
+    for (;;) {
+      const candidate = join(dir, 'test', 'fixtures', 'recorded');
+      if (existsSync(join(candidate, 'README.md'))) return candidate;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
   for (const start of [process.cwd(), __dirname]) {
     let dir = start;
     for (;;) {
