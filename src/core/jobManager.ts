@@ -131,6 +131,7 @@ export class JobManager {
     const job = this.jobs.get(jobId);
     if (!job) return;
     Object.assign(job, patch);
+    this.store.invalidate(job);
     this.changed(job);
   }
 

@@ -72,6 +72,24 @@ export class JobStore {
     return this.writing ?? Promise.resolve();
   }
 
+  /** A finished job rarely changes again: its JSON is made once, not on every save. */
+  private readonly serialized = new WeakMap<JobRecord, string>();
+
+  private serialize(job: JobRecord): string {
+    if (!isFinished(job.status)) return JSON.stringify(trimForStorage(job));
+    let json = this.serialized.get(job);
+    if (json === undefined) {
+      json = JSON.stringify(trimForStorage(job));
+      this.serialized.set(job, json);
+    }
+    return json;
+  }
+
+  /** Call after changing a finished job (dismissed findings, warnings). */
+  invalidate(job: JobRecord): void {
+    this.serialized.delete(job);
+  }
+
   private pending: readonly JobRecord[] | undefined;
   private writing: Promise<void> | undefined;
 
@@ -82,8 +100,9 @@ export class JobStore {
       const jobs = this.pending;
       this.pending = undefined;
       const kept = [...jobs].sort((a, b) => a.createdAt - b.createdAt).slice(-this.historyLimit);
+      const parts = kept.map((job) => this.serialize(job));
       try {
-        await this.store.write(JOBS_FILE, JSON.stringify({ version: 1, jobs: kept.map(trimForStorage) }));
+        await this.store.write(JOBS_FILE, `{"version":1,"jobs":[${parts.join(',')}]}`);
       } catch (err) {
         this.warn(`Could not save the job history: ${err instanceof Error ? err.message : String(err)}`);
       }
