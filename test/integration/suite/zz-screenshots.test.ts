@@ -60,6 +60,8 @@ describe('README screenshots', function () {
       await vscode.commands.executeCommand('deepReview.showResults', jobId);
       await waitFor('the panel to show the running job', () => api.panel().sent.some((m) => m.type === 'jobDetail' && m.job.id === jobId), 30_000);
       await waitFor('thinking to stream', () => (engine.jobs.get(jobId)?.reasoning.length ?? 0) > 200, 30_000);
+      const p = api.panel();
+      console.log(`      (panel: open ${p.open}, visible ${p.visible}, ready ${p.webviewReadyCount}, last sent ${p.sent.slice(-4).map((m) => m.type).join(',')})`);
       await screenshot('progress');
       const job = await engine.jobs.whenDone(jobId);
       assert.equal(job.status, 'succeeded', job.error?.message);
