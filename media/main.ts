@@ -177,6 +177,9 @@ function renderDetail(job: PanelJobDetail): void {
   const actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Job actions' });
   const running = job.status === 'running' || job.status === 'queued';
   if (running) actions.append(button('Cancel', 'stop-circle', () => vscode.postMessage({ type: 'cancelJob', jobId: job.id })));
+  if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'interrupted') {
+    actions.append(button('Re-run', 'refresh', () => vscode.postMessage({ type: 'rerun', jobId: job.id })));
+  }
   if (job.canEscalate) actions.append(button('Re-run with Extended Thinking', 'sparkle', () => vscode.postMessage({ type: 'rerunWithExtendedThinking', jobId: job.id })));
   if (!running) {
     actions.append(

@@ -6,6 +6,7 @@ import type { ProviderId } from './core/modelClient';
 import { ModelError } from './core/modelError';
 import type * as ProviderFactory from './core/providers/providerFactory';
 import { ReviewEngine } from './core/reviewEngine';
+import type { PanelCostReport } from './protocol/panelMessages';
 import { FileTextStore } from './node/fileTextStore';
 import { ApiKeys } from './vscode/apiKeys';
 import { DeepReviewCodeActions } from './vscode/codeActions';
@@ -36,6 +37,7 @@ export interface DeepReviewApi {
 }
 
 let runtime: ExtensionRuntime | undefined;
+let engineForShutdown: Promise<ReviewEngine> | undefined;
 
 // The AI SDK is most of the code; it is a separate bundle loaded on the first model call so
 // activation stays light (see esbuild.mjs).
@@ -88,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     },
   });
 
+  engineForShutdown = engineReady;
   let panel: ResultsPanel | undefined;
   const controllerReady = engineReady.then((engine) => {
     const controller = new ReviewController({
@@ -129,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
         listJobs: () => controllerNow?.listJobs() ?? [],
         jobDetail: (id) => controllerNow?.jobDetail(id),
         keepReasoningExpanded: () => settings.keepReasoningExpanded,
-        costReport: () => controllerNow!.costReport(),
+        costReport: () => controllerNow?.costReport() ?? emptyCostReport(),
         onAction: async (m) => (await controllerReady).onAction(m),
       },
       log,
@@ -201,7 +204,18 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   };
 }
 
-export function deactivate(): void {
+function emptyCostReport(): PanelCostReport {
+  const none = { usd: 0, unknownCostJobs: 0, jobs: 0, reasoningTokens: 0, answerTokens: 0 };
+  return { today: none, month: none, session: none, dailyBudgetUsd: 0, monthlyBudgetUsd: 0, days: [], models: [], tiers: [], costPerSuccessfulTaskUsd: null };
+}
+
+/** Lets pending writes (job history, cache recency, wait history) reach the disk first. */
+export async function deactivate(): Promise<void> {
+  try {
+    await (await engineForShutdown)?.flush();
+  } catch {
+    // Nothing more can be done at shutdown; the stores recover from partial state on start.
+  }
   runtime?.dispose();
   runtime = undefined;
 }

@@ -62,7 +62,7 @@ export class AnalysisCache {
 
   private constructor(
     private readonly store: TextStore,
-    private readonly options: AnalysisCacheOptions,
+    private options: AnalysisCacheOptions,
   ) {
     this.now = options.now ?? Date.now;
   }
@@ -71,6 +71,11 @@ export class AnalysisCache {
     const cache = new AnalysisCache(store, options);
     await cache.loadIndex();
     return cache;
+  }
+
+  /** Follows the size setting without a restart; evicts at the next store. */
+  setMaxBytes(maxBytes: number): void {
+    this.options.maxBytes = maxBytes;
   }
 
   get size(): number {

@@ -15,6 +15,10 @@ export function originalLines(target: Target, startLine: number, endLine: number
 export function checkFix(target: Target, finding: Finding, currentLines: (startLine: number, endLine: number) => string | undefined): FixCheck {
   if (finding.suggestedFix === undefined) return { ok: false, reason: 'This finding has no suggested fix.' };
   const original = originalLines(target, finding.startLine, finding.endLine);
+  // The model saw placeholders for redacted secrets: applying would write them into the file.
+  if (finding.suggestedFix.includes('[REDACTED') || original?.includes('[REDACTED')) {
+    return { ok: false, reason: 'This fix touches a line whose secret was redacted before sending; apply it by hand so the real value is kept.' };
+  }
   const now = currentLines(finding.startLine, finding.endLine);
   if (now === undefined) return { ok: false, reason: `Lines ${finding.startLine}–${finding.endLine} no longer exist in the file.` };
   if (original !== undefined && normalize(original) !== normalize(now)) {

@@ -39,6 +39,8 @@ const codeSpan = {
   code: z.string(),
   contextBefore: z.string().default(''),
   contextAfter: z.string().default(''),
+  /** The editor's URI of the document (multi-root, untitled); not sent, not part of cache keys. */
+  documentUri: z.string().optional(),
 };
 
 export const targetSchema = z.discriminatedUnion('type', [

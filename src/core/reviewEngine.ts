@@ -9,7 +9,7 @@ import { analysisCacheKey } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
 import { costOfUsage } from './cost';
-import { type JobEvent, type JobRecord, type JobRoute } from './job';
+import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
 import { JobManager, newJobId, type SubmitResult } from './jobManager';
 import { JobStore } from './jobStore';
 import { CostLedger } from './ledger';
@@ -79,7 +79,11 @@ export class ReviewEngine {
     readonly ledger: CostLedger,
     readonly cache: AnalysisCache,
     readonly waits: WaitEstimator,
-  ) {}
+  ) {
+    jobs.onDidChange((job) => {
+      if (isFinished(job.status)) this.reserved.delete(job.id);
+    });
+  }
 
   static async open(deps: EngineDeps): Promise<ReviewEngine> {
     const now = deps.now ?? Date.now;
@@ -109,6 +113,7 @@ export class ReviewEngine {
   async plan(input: ReviewRequestInput | ReviewRequest, fileText?: string, opts: { parentJobId?: string; escalateFrom?: RouteDecision } = {}): Promise<ReviewPlan> {
     const settings = this.deps.settings();
     this.jobs.concurrency = settings.concurrency;
+    this.cache.setMaxBytes(settings.cacheMaxBytes);
     const notices: string[] = [];
     let request = reviewRequestSchema.parse(input);
     if (settings.redactSecrets) {
@@ -124,7 +129,7 @@ export class ReviewEngine {
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
     const cached = request.options.noCache ? undefined : await this.cache.get(cacheKey);
     const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
-    const budget = checkBudget(worst, this.ledger.spent(), settings.budget);
+    const budget = checkBudget(worst, this.committedSpend(), settings.budget);
     return { request, complexity, route, prompt, cacheKey, fileHash, budget, cached, notices, parentJobId: opts.parentJobId };
   }
 
@@ -159,7 +164,10 @@ export class ReviewEngine {
     const joined = this.jobs.inFlight(plan.cacheKey);
     if (joined) return { jobId: joined.id, joined: true, fromCache: false };
     if (!plan.budget.allowed) throw new BudgetRefusedError(plan.budget.message);
-    return { ...this.jobs.submit(base), fromCache: false };
+    const submitted = this.jobs.submit(base);
+    // Until it finishes, a job counts against the budget at its worst case.
+    if (!submitted.joined && plan.budget.worstCase.usd) this.reserved.set(submitted.jobId, plan.budget.worstCase.usd);
+    return { ...submitted, fromCache: false };
   }
 
   /** plan + start in one step (the CLI and simple callers); throws BudgetRefusedError. */
@@ -182,6 +190,11 @@ export class ReviewEngine {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
     return this.plan({ ...job.request, options: { ...job.request.options, noCache: true } }, fileText, { parentJobId: jobId });
+  }
+
+  /** The model specs per tier as currently configured. */
+  tierSpecs(): RoutingConfig['tiers'] {
+    return this.deps.settings().routing.tiers;
   }
 
   cancel(jobId: string): boolean {
@@ -292,6 +305,8 @@ export class ReviewEngine {
             break;
         }
       }
+      // A client that ends its stream quietly on cancel must not make a cut answer a success.
+      if (signal.aborted) throw new ModelError('cancelled', 'Cancelled.');
     } catch (err) {
       const error = isModelError(err) ? err : new ModelError('server', err instanceof Error ? err.message : String(err));
       const cancelled = error.kind === 'cancelled' || signal.aborted;
@@ -352,6 +367,17 @@ export class ReviewEngine {
       })
       .catch(() => undefined);
     return done;
+  }
+
+  /** Worst-case cost of each queued or running job, released when it finishes. */
+  private readonly reserved = new Map<string, number>();
+
+  /** What is spent plus what jobs in flight may still spend: budgets hold across concurrent jobs. */
+  committedSpend(): { todayUsd: number; monthUsd: number } {
+    const spent = this.ledger.spent();
+    let inFlight = 0;
+    for (const usd of this.reserved.values()) inFlight += usd;
+    return { todayUsd: spent.todayUsd + inFlight, monthUsd: spent.monthUsd + inFlight };
   }
 
   /**

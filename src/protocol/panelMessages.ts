@@ -117,6 +117,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectJob'), jobId: z.string() }),
   z.object({ type: z.literal('showCostReport') }),
   z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
+  z.object({ type: z.literal('rerun'), jobId: z.string() }),
   z.object({ type: z.literal('rerunWithExtendedThinking'), jobId: z.string() }),
   z.object({ type: z.literal('escalate'), jobId: z.string() }),
   z.object({ type: z.literal('revealRange'), jobId: z.string(), startLine: int(), endLine: int() }),

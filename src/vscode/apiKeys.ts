@@ -24,7 +24,13 @@ export class ApiKeys {
   private readonly cache = new Map<string, string | undefined>();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    secrets.onDidChange((e) => this.cache.delete(e.key));
+    // Refresh rather than forget, so a job queued before the change still finds its key.
+    secrets.onDidChange((e) => {
+      void secrets.get(e.key).then(
+        (v) => this.cache.set(e.key, v || undefined),
+        () => this.cache.delete(e.key),
+      );
+    });
   }
 
   private static key(provider: ProviderId): string {

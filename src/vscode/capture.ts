@@ -15,7 +15,9 @@ function lines(doc: vscode.TextDocument, from: number, to: number): string {
 
 /** File path as the user knows it: workspace-relative when possible. */
 export function displayPath(uri: vscode.Uri): string {
-  return uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? vscode.workspace.asRelativePath(uri, false) : uri.toString(true);
+  // With several folders open, keep the folder's name so two files of the same name differ.
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  return uri.scheme === 'file' || uri.scheme === 'vscode-remote' ? vscode.workspace.asRelativePath(uri, multiRoot) : uri.toString(true);
 }
 
 export function selectionRequest(editor: vscode.TextEditor, contextLines: number, instruction?: string): ReviewRequestInput {
@@ -38,6 +40,7 @@ export function selectionRequest(editor: vscode.TextEditor, contextLines: number
       code: lines(doc, start, end),
       contextBefore: lines(doc, before, start - 1),
       contextAfter: lines(doc, end + 1, after),
+      documentUri: doc.uri.toString(),
     },
     instruction,
   };
@@ -47,7 +50,7 @@ export function fileRequest(doc: vscode.TextDocument, instruction?: string): Rev
   if (doc.getText().trim().length === 0) throw new CaptureError('This file is empty: there is nothing to review.');
   return {
     kind: 'review',
-    target: { type: 'file', filePath: displayPath(doc.uri), languageId: doc.languageId, startLine: 1, endLine: doc.lineCount, code: doc.getText(), contextBefore: '', contextAfter: '' },
+    target: { type: 'file', filePath: displayPath(doc.uri), languageId: doc.languageId, startLine: 1, endLine: doc.lineCount, code: doc.getText(), contextBefore: '', contextAfter: '', documentUri: doc.uri.toString() },
     instruction,
   };
 }
@@ -80,7 +83,8 @@ export function problemsOf(uri: vscode.Uri): vscode.Diagnostic[] {
 
 export function debugRequest(doc: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[], contextLines: number, instruction?: string): ReviewRequestInput {
   if (diagnostics.length === 0) throw new CaptureError('There are no problems here to debug.');
-  return buildDebugRequest({ filePath: displayPath(doc.uri), languageId: doc.languageId, text: doc.getText() }, diagnostics.map(toCoreDiagnostic), { contextLines, instruction });
+  const request = buildDebugRequest({ filePath: displayPath(doc.uri), languageId: doc.languageId, text: doc.getText() }, diagnostics.map(toCoreDiagnostic), { contextLines, instruction });
+  return { ...request, target: { ...request.target, documentUri: doc.uri.toString() } };
 }
 
 /** Problems on the cursor's line; if none there, the nearest problem within 3 lines. */

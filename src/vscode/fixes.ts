@@ -17,6 +17,12 @@ export function uriForPath(filePath: string): vscode.Uri {
   return folders[0] ? vscode.Uri.joinPath(folders[0].uri, filePath) : vscode.Uri.file(filePath);
 }
 
+/** The document a job was about: its own URI when captured in the editor, else its path. */
+export function uriForJob(job: Pick<JobRecord, 'request'>): vscode.Uri {
+  const t = job.request.target;
+  return t.documentUri ? vscode.Uri.parse(t.documentUri) : uriForPath(t.filePath);
+}
+
 function findingOf(job: JobRecord, id: string) {
   const i = findingIndex(id);
   const finding = i === undefined ? undefined : job.result?.findings[i];
@@ -26,7 +32,7 @@ function findingOf(job: JobRecord, id: string) {
 
 async function checkedFix(job: JobRecord, id: string) {
   const finding = findingOf(job, id);
-  const doc = await vscode.workspace.openTextDocument(uriForPath(job.request.target.filePath));
+  const doc = await vscode.workspace.openTextDocument(uriForJob(job));
   const check = checkFix(job.request.target, finding, (s, e) =>
     e <= doc.lineCount && s >= 1 ? doc.getText(new vscode.Range(s - 1, 0, e - 1, doc.lineAt(e - 1).text.length)) : undefined,
   );

@@ -37,6 +37,7 @@ export class LanguageModelClient implements ModelClient {
           yield { type: 'answer-delta', text: part.value };
         }
       }
+      if (call.signal.aborted || cts.token.isCancellationRequested) throw new ModelError('cancelled', 'Cancelled.');
       const outputTokens = await model.countTokens(answer, cts.token).then(
         (n) => n,
         () => Math.ceil(answer.length / 4),
@@ -44,7 +45,7 @@ export class LanguageModelClient implements ModelClient {
       yield { type: 'usage', usage: { inputTokens, cachedInputTokens: 0, outputTokens, reasoningTokens: 0, estimated: true } };
       yield { type: 'finish', reason: 'stop' };
     } catch (err) {
-      if (call.signal.aborted) throw new ModelError('cancelled', 'Cancelled.');
+      if (call.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) throw new ModelError('cancelled', 'Cancelled.');
       throw mapLanguageModelError(err, model.name);
     } finally {
       call.signal.removeEventListener('abort', onAbort);

@@ -1,6 +1,7 @@
 // Keeps the `deepReview.activeEditorHasProblems` context key true while the active editor's
 // file has errors or warnings, so the debug commands show only where they can work.
 import * as vscode from 'vscode';
+import { problemsOf } from './capture';
 
 export const HAS_PROBLEMS_KEY = 'deepReview.activeEditorHasProblems';
 
@@ -8,7 +9,7 @@ export function trackActiveEditorProblems(): vscode.Disposable {
   let last: boolean | undefined;
   const update = () => {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    const has = uri !== undefined && vscode.languages.getDiagnostics(uri).some((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
+    const has = uri !== undefined && problemsOf(uri).length > 0;
     if (has === last) return;
     last = has;
     void vscode.commands.executeCommand('setContext', HAS_PROBLEMS_KEY, has);

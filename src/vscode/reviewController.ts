@@ -2,6 +2,7 @@
 // with progress → results in the panel, findings in the editor, cost meter, notification.
 import * as vscode from 'vscode';
 import { hashText } from '../core/contentHash';
+import { missingModelMessage } from '../core/modelSettings';
 import type { JobEvent, JobRecord } from '../core/job';
 import { jobToHtml, jobToMarkdown } from '../core/jobReport';
 import type { ModelErrorKind } from '../core/modelError';
@@ -14,7 +15,7 @@ import { ApiKeys, PROVIDER_LABELS, needsKey } from './apiKeys';
 import { CaptureError, debugRequest, fileRequest, problemsAtCursor, problemsOf, selectionRequest } from './capture';
 import type { CostStatusBar } from './costStatusBar';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
-import { FixPreviewProvider, applyFix, uriForPath } from './fixes';
+import { FixPreviewProvider, applyFix, uriForJob } from './fixes';
 import { showJobProgress } from './jobProgress';
 import { findingIndex, toPanelDetail, toPanelSummary } from './panelModel';
 import type { ResultsPanel, ResultsPanelSource } from './resultsPanel';
@@ -77,14 +78,14 @@ export class ReviewController implements ResultsPanelSource {
     if (!id) return undefined;
     const job = this.deps.engine.jobs.get(id);
     if (!job) return undefined;
-    const doc = await this.openDoc(job.request.target.filePath);
+    const doc = await this.openDoc(job);
     return this.run(() => this.deps.engine.planEscalation(id, doc?.getText()), doc);
   }
 
   async retry(jobId: string): Promise<string | undefined> {
     const job = this.deps.engine.jobs.get(jobId);
     if (!job) return undefined;
-    const doc = await this.openDoc(job.request.target.filePath);
+    const doc = await this.openDoc(job);
     return this.run(() => this.deps.engine.planRerun(jobId, doc?.getText()), doc);
   }
 
@@ -119,6 +120,13 @@ export class ReviewController implements ResultsPanelSource {
     if (!provider) return undefined;
     const plan = await makePlan();
     const { engine, log } = this.deps;
+    if (!plan.route.model.model && plan.route.model.provider !== 'vscode-lm') {
+      const missing = missingModelMessage(engine.tierSpecs()) ?? `No model is set for the ${plan.route.tier} tier.`;
+      void vscode.window.showErrorMessage(`Deep Review: ${missing}`, 'Open Settings').then((c) => {
+        if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'deepReview.models');
+      });
+      return undefined;
+    }
     if (!plan.cached) {
       const p = plan.route.model.provider;
       if (needsKey(p) && !(await this.deps.keys.get(p)) && !(p === 'openai-compatible')) {
@@ -163,7 +171,9 @@ export class ReviewController implements ResultsPanelSource {
       return jobId;
     }
     if (started.joined) return jobId;
-    void showJobProgress(engine, jobId, (e) => this.stream(jobId, e)).then((job) => this.finished(job, doc?.uri));
+    void Promise.resolve(showJobProgress(engine, jobId, (e) => this.stream(jobId, e)))
+      .then((job) => this.finished(job, doc?.uri))
+      .catch((err: unknown) => this.reportError(`Job ${jobId}`, err));
     return jobId;
   }
 
@@ -190,7 +200,13 @@ export class ReviewController implements ResultsPanelSource {
     panel.refreshCostReport();
     panel.showJobIfSelected(job.id);
     if (job.status === 'succeeded' && uri) this.deps.findings.show(uri, job);
-    void this.notify(job);
+    void this.notify(job).catch((err: unknown) => this.reportError('Notification action', err));
+  }
+
+  private reportError(what: string, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.deps.log.error(`${what} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Deep Review: ${message}`);
   }
 
   private async notify(job: JobRecord): Promise<void> {
@@ -255,7 +271,7 @@ export class ReviewController implements ResultsPanelSource {
   jobDetail(jobId: string) {
     const job = this.deps.engine.jobs.get(jobId);
     if (!job) return undefined;
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriForPath(job.request.target.filePath).toString());
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriForJob(job).toString());
     const stale = open !== undefined && job.status === 'succeeded' && hashText(open.getText()) !== job.fileHash;
     const helpful = this.helpful.get(jobId) ?? (this.deps.engine.ledger.isSuccessful(jobId) ? true : undefined);
     return toPanelDetail(job, { stale, helpful });
@@ -290,13 +306,16 @@ export class ReviewController implements ResultsPanelSource {
       case 'cancelJob':
         engine.cancel(m.jobId);
         return;
+      case 'rerun':
+        await this.retry(m.jobId);
+        return;
       case 'rerunWithExtendedThinking':
       case 'escalate':
         await this.rerunWithExtendedThinking(m.jobId);
         return;
       case 'revealRange': {
         if (!job) return;
-        const editor = await vscode.window.showTextDocument(uriForPath(job.request.target.filePath), { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+        const editor = await vscode.window.showTextDocument(uriForJob(job), { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
         const range = new vscode.Range(Math.max(0, m.startLine - 1), 0, Math.max(0, m.endLine - 1), Number.MAX_SAFE_INTEGER);
         editor.selection = new vscode.Selection(range.start, editor.document.validateRange(range).end);
         editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -320,7 +339,7 @@ export class ReviewController implements ResultsPanelSource {
         if (i === undefined) return;
         const dismissed = job.dismissedFindings.includes(i) ? job.dismissedFindings.filter((x) => x !== i) : [...job.dismissedFindings, i];
         engine.jobs.update(job.id, { dismissedFindings: dismissed });
-        this.deps.findings.show(uriForPath(job.request.target.filePath), job);
+        this.deps.findings.show(uriForJob(job), job);
         this.deps.panel().showJob(job.id);
         return;
       }
@@ -370,9 +389,9 @@ export class ReviewController implements ResultsPanelSource {
     return editor;
   }
 
-  private async openDoc(filePath: string): Promise<vscode.TextDocument | undefined> {
+  private async openDoc(job: JobRecord): Promise<vscode.TextDocument | undefined> {
     try {
-      return await vscode.workspace.openTextDocument(uriForPath(filePath));
+      return await vscode.workspace.openTextDocument(uriForJob(job));
     } catch {
       return undefined;
     }

@@ -34,3 +34,15 @@ describe('fix application', () => {
     assert.equal(checkFix(target, noFix, lines(file)).ok, false);
   });
 });
+
+describe('fix application with redacted secrets', () => {
+  it('refuses a fix on a line whose secret was redacted, so the real value is never overwritten', () => {
+    const redacted: Target = { ...target, code: 'a\n  const key = "[REDACTED:aws-access-key]";\nc' };
+    const f: Finding = { ...finding, suggestedFix: '  const key = process.env.KEY;' };
+    const check = checkFix(redacted, f, () => '  const key = "AKIAIOSFODNN7EXAMPLE";');
+    assert.equal(check.ok, false);
+    assert.match(check.ok ? '' : check.reason, /redacted/);
+    const echoes = checkFix(target, { ...finding, suggestedFix: '  x = "[REDACTED:token]"' }, lines(file));
+    assert.equal(echoes.ok, false);
+  });
+});

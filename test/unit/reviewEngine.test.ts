@@ -196,3 +196,41 @@ describe('ReviewEngine', () => {
     assert.equal(plan.parentJobId, first.id);
   });
 });
+
+describe('ReviewEngine budgets and cancellation across jobs', () => {
+  it('counts jobs in flight against the budget at their worst case', async () => {
+    const model = new FakeModel();
+    let release!: () => void;
+    model.gate = new Promise((r) => (release = r));
+    const { engine } = await open(model);
+    const first = await engine.plan(request({ instruction: 'one' }), CODE);
+    const worst = first.budget.worstCase.usd ?? 0;
+    assert.ok(worst > 0);
+    // A daily budget that fits one worst case but not two.
+    const tight = await ReviewEngine.open({ store: new MemoryTextStore(), settings: () => settings({ budget: { dailyUsd: worst * 1.5, monthlyUsd: 0, confirmAboveUsd: 0 } }), warn: () => undefined, clientFor: () => model });
+    const a = tight.start(await tight.plan(request({ instruction: 'one' }), CODE));
+    const second = await tight.plan(request({ instruction: 'two' }), CODE);
+    assert.equal(second.budget.allowed, false, 'the running job reserves its worst case');
+    release();
+    await tight.jobs.whenDone(a.jobId);
+    const third = await tight.plan(request({ instruction: 'two' }), CODE);
+    assert.equal(third.budget.allowed, true, 'the reservation is released when the job ends (its real cost is lower)');
+  });
+
+  it('treats a stream that ends quietly after cancel as cancelled, and caches nothing', async () => {
+    class QuietOnCancel implements ModelClient {
+      async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
+        yield { type: 'answer-delta', text: '{"summary": "partial' };
+        await new Promise<void>((r) => call.signal.addEventListener('abort', () => r()));
+        yield { type: 'finish', reason: 'stop' };
+      }
+    }
+    const engine = await ReviewEngine.open({ store: new MemoryTextStore(), settings: () => settings(), warn: () => undefined, clientFor: () => new QuietOnCancel() });
+    const { jobId } = await engine.review(request(), CODE);
+    await new Promise((r) => setImmediate(r));
+    engine.cancel(jobId);
+    const job = await engine.jobs.whenDone(jobId);
+    assert.equal(job.status, 'cancelled');
+    assert.equal(engine.cache.size, 0);
+  });
+});
