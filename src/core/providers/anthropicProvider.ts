@@ -46,6 +46,9 @@ const rawChunkSchema = z.union([
 
 /** message_start carries input usage and message_delta cumulative output usage. */
 function observeRawChunk(raw: unknown, reported: ReportedUsage): void {
+  // Only two event types carry usage; skip the thousands of deltas before validating anything.
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (type !== 'message_start' && type !== 'message_delta') return;
   const chunk = rawChunkSchema.safeParse(raw);
   if (!chunk.success) return;
   const usage = chunk.data.type === 'message_start' ? chunk.data.message.usage : chunk.data.usage;
