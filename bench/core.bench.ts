@@ -7,8 +7,8 @@
 //   - hashText throughput (MB/s)
 //   - ReviewEngine end-to-end cache hit: plan + start on a cached question → job succeeded
 // Prints a readable table, then one JSON line (prefix `BENCH_JSON `) for tooling.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisCache, type CachedAnalysis } from '../src/core/analysisCache';
 import { analysisCacheKey } from '../src/core/cacheKey';
@@ -26,6 +26,8 @@ import { routeRequest, type RoutingConfig } from '../src/core/router';
 import { MemoryTextStore, type TextStore } from '../src/core/storage';
 import { WaitEstimator } from '../src/core/waitEstimate';
 import { FileTextStore } from '../src/node/fileTextStore';
+import { rng } from '../test/support/seededRandom';
+import { machine } from './machine';
 
 // ---------------------------------------------------------------------------------------------
 // Measurement
@@ -70,17 +72,6 @@ async function measure(iterations: number, warmup: number, fn: (i: number) => un
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a realistic 2,000-line TypeScript file and a ~10-finding answer about it
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same input. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generateTypeScriptFile(lines: number, seed = 42): string {
   const rand = rng(seed);
@@ -430,24 +421,6 @@ async function engineCacheHits() {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-function machine() {
-  let cpuModel = cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) cpuModel = m[1].trim();
-  } catch {
-    // not Linux: os.cpus() it is
-  }
-  return {
-    cpu: cpuModel,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
-    gcExposed: gc !== undefined,
-  };
-}
 
 const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 

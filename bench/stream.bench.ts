@@ -35,7 +35,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { streamText } from 'ai';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { ModelCall, ModelClient, ModelSpec, Usage } from '../src/core/modelClient';
@@ -43,6 +43,8 @@ import { adapterFor } from '../src/core/providers/providerAdapters';
 import { createModelClient } from '../src/core/providers/providerFactory';
 import { ModelServer, type ScriptedResponse } from '../test/support/modelServer';
 import { anthropicEvents, namedSse, openaiResponsesEvents, sseResponse } from '../test/support/transcripts';
+import { rng } from '../test/support/seededRandom';
+import { machine } from './machine';
 
 const ROLE_ENV = 'DEEP_REVIEW_STREAM_BENCH_ROLE';
 const API_KEY = 'sk-bench-not-a-real-key';
@@ -70,17 +72,6 @@ interface Transcript {
   bytes: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run serves the same text. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'the', 'call', 'to', 'flush()', 'returns', 'before', 'write', 'finishes,', 'so', 'a', 'second', 'caller', 'can', 'observe', 'stale', 'state', 'in',
@@ -685,24 +676,10 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
 }
 
-function machine() {
-  let cpuModel = cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m?.[1]) cpuModel = m[1].trim();
-  } catch {
-    // not Linux: os.cpus() it is
-  }
+function machineWithPackages() {
   return {
-    cpu: cpuModel,
-    cores: cpus().length,
+    ...machine(),
     availableParallelism: availableParallelism(),
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    v8: process.versions.v8,
-    platform: `${process.platform}-${process.arch}`,
-    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
-    gcExposed: gc !== undefined,
     packages: Object.fromEntries(['ai', '@ai-sdk/anthropic', '@ai-sdk/openai', '@ai-sdk/provider-utils', '@anthropic-ai/sdk', 'openai'].map((p) => [p, packageVersion(p)])),
   };
 }
@@ -740,7 +717,7 @@ async function main(): Promise<void> {
     .split(',')
     .map((p) => p.trim())
     .filter((p): p is ProviderName => (PROVIDERS as readonly string[]).includes(p));
-  const m = machine();
+  const m = machineWithPackages();
   console.log(`Stream processing: our ModelClient vs the official SDKs, same local server and transcript`);
   console.log(`Machine: ${m.cpu}, ${m.cores} cores (available ${m.availableParallelism}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (V8 ${m.v8}), load ${m.loadAverage1m}, gc ${m.gcExposed ? 'exposed' : 'NOT exposed'}`);
   console.log(`Packages: ${Object.entries(m.packages).map(([k, v]) => `${k}@${v}`).join(', ')}`);

@@ -9,6 +9,7 @@ import { resolveTierSpecs } from '../../src/core/modelSettings';
 import type { ReviewRequestInput } from '../../src/core/request';
 import { ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
 import { MemoryTextStore } from '../../src/core/storage';
+import { rng } from '../support/seededRandom';
 
 const CONCURRENCY = 4;
 const CODE = ['function average(values) {', '  let total = 0;', '  for (let i = 0; i <= values.length; i++) total += values[i];', '  return total / values.length;', '}'].join('\n');
@@ -31,17 +32,6 @@ function settings(): EngineSettings {
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Streams reasoning and an answer in a few deltas with small random pauses (0–3 ms timers or
