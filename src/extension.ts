@@ -64,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   );
   // `auto` resolves on the first run; until then the engine plans for VS Code's own models.
   let provider: ProviderId = settings.provider === 'auto' ? 'vscode-lm' : settings.provider;
+  let languageModelId = '';
 
   const keys = new ApiKeys(context.secrets);
   const costBar = rt.own(new CostStatusBar());
@@ -75,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
 
   const engineReady = ReviewEngine.open({
     store: new FileTextStore(context.globalStorageUri.fsPath),
-    settings: () => engineSettingsFor(settings, settings.provider === 'auto' ? provider : settings.provider),
+    settings: () => engineSettingsFor(settings, settings.provider === 'auto' ? provider : settings.provider, languageModelId),
     warn: (w) => {
       log.warn(w);
       void vscode.window.showWarningMessage(`Deep Review: ${w}`);
@@ -104,8 +105,18 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
       settings: () => settings,
       setContext,
       resolveProvider: async () => {
-        if (settings.provider !== 'auto') return (provider = settings.provider);
-        if (await selectLanguageModel('')) return (provider = 'vscode-lm');
+        if (settings.provider !== 'auto' && settings.provider !== 'vscode-lm') return (provider = settings.provider);
+        const lm = await selectLanguageModel('');
+        if (lm) {
+          languageModelId = lm.id;
+          return (provider = 'vscode-lm');
+        }
+        if (settings.provider === 'vscode-lm') {
+          void vscode.window.showErrorMessage('Deep Review: no VS Code language model is available. Sign in to a model provider (for example GitHub Copilot) or choose another provider.', 'Choose Provider & Models').then((c) => {
+            if (c) void vscode.commands.executeCommand('deepReview.chooseProvider');
+          });
+          return undefined;
+        }
         const choice = await vscode.window.showInformationMessage(
           'Deep Review needs a model to send reviews to. Choose a provider (OpenAI, Anthropic, DeepSeek, OpenRouter, Ollama, an OpenAI-compatible server) or sign in to a VS Code language model provider such as GitHub Copilot.',
           'Choose Provider & Models',

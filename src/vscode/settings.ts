@@ -72,8 +72,10 @@ export function readSettings(warn: Warn, config: vscode.WorkspaceConfiguration =
 }
 
 /** The engine's settings once the provider is known (auto resolves at run time). */
-export function engineSettingsFor(s: DeepReviewSettings, provider: ProviderId): EngineSettings {
-  const tiers = resolveTierSpecs({ ...s.model, provider });
+export function engineSettingsFor(s: DeepReviewSettings, provider: ProviderId, languageModelId = ''): EngineSettings {
+  // VS Code's models have no fixed ids to default to: use the one found available.
+  const models = provider === 'vscode-lm' ? { fast: s.model.models.fast || languageModelId, capable: s.model.models.capable || languageModelId, reasoning: s.model.models.reasoning || languageModelId } : s.model.models;
+  const tiers = resolveTierSpecs({ ...s.model, models, provider });
   return {
     routing: { mode: s.engine.routingMode, maxWaitSeconds: s.engine.maxWaitSeconds, tiers },
     budget: s.engine.budget,
