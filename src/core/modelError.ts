@@ -39,6 +39,13 @@ export class ModelError extends Error {
   }
 }
 
+/**
+ * Structural, not `instanceof`: the extension loads the providers from a separate bundle, whose
+ * ModelError is a different class object than the engine's.
+ */
 export function isModelError(err: unknown): err is ModelError {
-  return err instanceof ModelError;
+  if (err instanceof ModelError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; kind?: unknown; details?: unknown };
+  return e.name === 'ModelError' && typeof e.kind === 'string' && (MODEL_ERROR_KINDS as readonly string[]).includes(e.kind) && typeof e.details === 'object' && e.details !== null;
 }

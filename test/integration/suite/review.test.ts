@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PanelJobDetail } from '../../../src/protocol/panelMessages';
 import { ModelServer } from '../../support/modelServer';
-import { anthropicEvents, namedSse, sseResponse } from '../../support/transcripts';
+import { anthropicErrorBody, anthropicEvents, jsonResponse, namedSse, sseResponse } from '../../support/transcripts';
 import { activateExtension, waitFor } from './helpers';
 
 const SENTINEL_KEY = 'sk-ant-integration-SENTINEL-0123456789';
@@ -250,6 +250,32 @@ describe('reviews in VS Code (local test model server)', function () {
     } finally {
       collection.dispose();
     }
+  });
+
+  it('reports provider faults in the editor: a rejected key, and an error inside a 200 stream', async () => {
+    const { api } = await activateExtension();
+    const engine = await api.ready();
+    const cacheSize = engine.cache.size;
+    await openSample([2, 5]);
+    server.enqueue(jsonResponse(401, anthropicErrorBody('authentication_error', 'invalid x-api-key')));
+    const before = server.requests.length;
+    const denied = await engine.jobs.whenDone((await vscode.commands.executeCommand<string>('deepReview.reviewSelection'))!);
+    assert.equal(denied.status, 'failed');
+    assert.equal(denied.error?.kind, 'auth');
+    assert.match(denied.error?.message ?? '', /API key/);
+    assert.equal(server.requests.length, before + 1, 'an auth failure is not retried');
+    assert.equal(engine.ledger.records().find((r) => r.jobId === denied.id)?.outcome, 'failed');
+
+    const events = namedSse(anthropicEvents({ thinking: ['Checking the bound. '], text: [], inputTokens: 10, outputTokens: 5 })).slice(0, 4);
+    events.push('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n');
+    server.enqueue(sseResponse(events));
+    await openSample([2, 6]);
+    const broken = await engine.jobs.whenDone((await vscode.commands.executeCommand<string>('deepReview.reviewSelection'))!);
+    assert.equal(broken.status, 'failed');
+    assert.equal(broken.error?.kind, 'stream-error');
+    assert.match(broken.reasoning, /Checking the bound/, 'reasoning received before the error stays visible');
+    assert.equal(engine.cache.size, cacheSize, 'failed jobs are never cached');
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('never writes the API key into settings', () => {
