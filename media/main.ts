@@ -180,7 +180,11 @@ function renderDetail(job: PanelJobDetail): void {
   if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'interrupted') {
     actions.append(button('Re-run', 'refresh', () => vscode.postMessage({ type: 'rerun', jobId: job.id })));
   }
-  if (job.canEscalate) actions.append(button('Re-run with Extended Thinking', 'sparkle', () => vscode.postMessage({ type: 'rerunWithExtendedThinking', jobId: job.id })));
+  if (job.canEscalate) {
+    actions.append(button('Re-run with Extended Thinking', 'sparkle', () => vscode.postMessage({ type: 'rerunWithExtendedThinking', jobId: job.id })));
+    // From the fast tier there is a middle step: the capable model.
+    if (job.tier === 'fast') actions.append(button('Escalate', 'arrow-up', () => vscode.postMessage({ type: 'escalate', jobId: job.id })));
+  }
   if (!running) {
     actions.append(
       button('Helpful', 'thumbsup', () => vscode.postMessage({ type: 'feedback', jobId: job.id, helpful: true }), { 'aria-pressed': String(job.feedback === 'helpful') }),

@@ -18,7 +18,7 @@ import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './mo
 import type { PriceOverrides } from './prices';
 import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
 import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
-import { parseModelOutput } from './resultParser';
+import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
 import { describeRedactions, redactSecrets } from './secretRedaction';
 import type { TextStore } from './storage';
@@ -177,10 +177,10 @@ export class ReviewEngine {
   }
 
   /** Plans the same request again on the reasoning tier (Re-run with Extended Thinking / Escalate). */
-  async planEscalation(jobId: string, fileText?: string): Promise<ReviewPlan> {
+  async planEscalation(jobId: string, fileText?: string, tier?: ModelTier): Promise<ReviewPlan> {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
-    const targetTier: ModelTier = job.route.escalationTier ?? (job.route.tier === 'fast' ? 'capable' : 'reasoning');
+    const targetTier: ModelTier = tier ?? job.route.escalationTier ?? (job.route.tier === 'fast' ? 'capable' : 'reasoning');
     const request: ReviewRequest = { ...job.request, options: { ...job.request.options, forcedTier: targetTier } };
     return this.plan(request, fileText, { parentJobId: jobId });
   }
@@ -319,6 +319,8 @@ export class ReviewEngine {
     }
     emit({ type: 'phase', phase: 'parsing', elapsedMs: elapsed() });
     const parsed = parseModelOutput(job.answer, { startLine: job.request.target.startLine, endLine: job.request.target.endLine });
+    // The parser sees only the answer; thinking that streamed separately explains an empty one.
+    if (job.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
     const reasoning = parsed.inlineReasoning ? `${job.reasoning}${job.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : job.reasoning;
     const finalUsage: Usage = usage ?? {
       inputTokens: estimateTokens(prompt.system + prompt.prompt),

@@ -73,13 +73,22 @@ export class ReviewController implements ResultsPanelSource {
     return this.submit(() => debugRequest(doc, problems, this.deps.settings().contextLines), doc);
   }
 
+  /** Escalate: the next tier up (fast → capable → reasoning). */
+  async escalate(jobId: string): Promise<string | undefined> {
+    const job = this.deps.engine.jobs.get(jobId);
+    if (!job) return undefined;
+    const doc = await this.openDoc(job);
+    const next = job.route.tier === 'fast' ? 'capable' : 'reasoning';
+    return this.run(() => this.deps.engine.planEscalation(jobId, doc?.getText(), next), doc);
+  }
+
   async rerunWithExtendedThinking(jobId?: string): Promise<string | undefined> {
     const id = jobId ?? (await this.pickJob('Re-run which job with extended thinking?', (j) => j.route.tier !== 'reasoning' && j.status !== 'running' && j.status !== 'queued'));
     if (!id) return undefined;
     const job = this.deps.engine.jobs.get(id);
     if (!job) return undefined;
     const doc = await this.openDoc(job);
-    return this.run(() => this.deps.engine.planEscalation(id, doc?.getText()), doc);
+    return this.run(() => this.deps.engine.planEscalation(id, doc?.getText(), 'reasoning'), doc);
   }
 
   async retry(jobId: string): Promise<string | undefined> {
@@ -310,8 +319,10 @@ export class ReviewController implements ResultsPanelSource {
         await this.retry(m.jobId);
         return;
       case 'rerunWithExtendedThinking':
-      case 'escalate':
         await this.rerunWithExtendedThinking(m.jobId);
+        return;
+      case 'escalate':
+        await this.escalate(m.jobId);
         return;
       case 'revealRange': {
         if (!job) return;

@@ -3,7 +3,7 @@
 // test/unit/faultMatrix.test.ts (engine and CLI), which also writes/checks docs/reliability.md.
 import type { ModelErrorKind } from '../../src/core/modelError';
 import type { ProviderId } from '../../src/core/modelClient';
-import { EMPTY_WARNING, UNSTRUCTURED_WARNING } from '../../src/core/resultParser';
+import { EMPTY_AFTER_REASONING_WARNING, UNSTRUCTURED_WARNING } from '../../src/core/resultParser';
 import type { ScriptedResponse } from './modelServer';
 import { anthropicErrorBody, anthropicEvents, chatCompletionChunks, chatSse, jsonResponse, namedSse, sseResponse } from './transcripts';
 
@@ -265,8 +265,7 @@ export const FAULT_CASES: FaultCase[] = [
     via: ANTHROPIC,
     script: () => [sseResponse(ANTHROPIC.stream(''))],
     cli: false,
-    // The parser only sees the answer text, so the warning is the plain "empty answer" one, not
-    // EMPTY_AFTER_REASONING_WARNING ("may have run out of tokens while thinking").
-    expect: { status: 'succeeded', warning: EMPTY_WARNING, retries: 0, requests: 1, sleeps: [], reasoningKept: true, billed: 'reported', cached: false, findings: 0 },
+    // Reasoning streamed separately, so the warning says the model may have run out of tokens.
+    expect: { status: 'succeeded', warning: EMPTY_AFTER_REASONING_WARNING, retries: 0, requests: 1, sleeps: [], reasoningKept: true, billed: 'reported', cached: false, findings: 0 },
   },
 ];
