@@ -112,7 +112,9 @@ export class ResultsPanel implements vscode.Disposable {
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      retainContextWhenHidden: false,
+      // Keep the page while hidden: a streaming job keeps its live view, and nothing is reloaded
+      // (or lost) when the user switches tabs and back.
+      retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
   }
