@@ -28,31 +28,17 @@ import { WaitEstimator } from '../src/core/waitEstimate';
 import { FileTextStore } from '../src/node/fileTextStore';
 import { rng } from '../test/support/seededRandom';
 import { machine } from './machine';
+import { stats as summarize, type Stats } from './stats';
+
+/** Samples are taken in nanoseconds with process.hrtime.bigint(). */
+function stats(samplesNs: bigint[]): Stats {
+  return summarize(samplesNs.map((ns) => Number(ns) / 1e6));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement
 
-interface Stats {
-  n: number;
-  medianMs: number;
-  p95Ms: number;
-  meanMs: number;
-  minMs: number;
-  maxMs: number;
-}
 
-function stats(samplesNs: bigint[]): Stats {
-  const ms = samplesNs.map((ns) => Number(ns) / 1e6).sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(q * ms.length) - 1))]!;
-  return {
-    n: ms.length,
-    medianMs: ms.length % 2 ? ms[(ms.length - 1) / 2]! : (ms[ms.length / 2 - 1]! + ms[ms.length / 2]!) / 2,
-    p95Ms: at(0.95),
-    meanMs: ms.reduce((s, x) => s + x, 0) / ms.length,
-    minMs: ms[0]!,
-    maxMs: ms[ms.length - 1]!,
-  };
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -45,6 +45,7 @@ import { ModelServer, type ScriptedResponse } from '../test/support/modelServer'
 import { anthropicEvents, namedSse, openaiResponsesEvents, sseResponse } from '../test/support/transcripts';
 import { rng } from '../test/support/seededRandom';
 import { machine } from './machine';
+import { median, stats, type Stats } from './stats';
 
 const ROLE_ENV = 'DEEP_REVIEW_STREAM_BENCH_ROLE';
 const API_KEY = 'sk-bench-not-a-real-key';
@@ -518,32 +519,8 @@ interface Sample {
   events: number;
 }
 
-interface Stats {
-  n: number;
-  medianMs: number;
-  p95Ms: number;
-  meanMs: number;
-  minMs: number;
-  maxMs: number;
-}
 
-function stats(values: number[]): Stats {
-  const ms = [...values].sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(q * ms.length) - 1))]!;
-  return {
-    n: ms.length,
-    medianMs: median(ms),
-    p95Ms: at(0.95),
-    meanMs: ms.reduce((s, x) => s + x, 0) / ms.length,
-    minMs: ms[0]!,
-    maxMs: ms[ms.length - 1]!,
-  };
-}
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** Checks one run: everything arrived, the usage matches, the server answered exactly once. */
 function verify(path: PathName, t: Transcript, out: Consumed, served: string[], pending: number): void {
