@@ -2,8 +2,8 @@
 // into these normalized events; the job runner, the cache and the ledger only see these.
 import type { ReasoningEffort } from './request';
 
-export const PROVIDER_IDS = ['openai', 'anthropic', 'deepseek', 'openrouter', 'ollama', 'openai-compatible', 'vscode-lm'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+import type { ProviderId } from './providers/catalog';
+export { PROVIDER_IDS, type ProviderId } from './providers/catalog';
 
 /** A concrete model and how hard it should think. */
 export interface ModelSpec {

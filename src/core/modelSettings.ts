@@ -2,6 +2,7 @@
 // into the three concrete model specs the router chooses from. Shared by the extension and
 // the CLI, so both route the same way.
 import { PROVIDER_IDS, type ModelSpec, type ProviderId } from './modelClient';
+import { PROVIDER_CATALOG } from './providers/catalog';
 import type { ModelTier, ReasoningEffort } from './request';
 
 export interface ModelSettings {
@@ -16,15 +17,9 @@ export interface ModelSettings {
 export const DEFAULT_MAX_ANSWER_TOKENS = 8192;
 
 /** Sensible models per provider and tier; `reasoning` says whether that tier thinks. */
-export const DEFAULT_MODELS: Record<ProviderId, Record<ModelTier, string>> = {
-  openai: { fast: 'gpt-5-mini', capable: 'gpt-5', reasoning: 'gpt-5' },
-  anthropic: { fast: 'claude-haiku-4-5', capable: 'claude-sonnet-4-5', reasoning: 'claude-sonnet-4-5' },
-  deepseek: { fast: 'deepseek-chat', capable: 'deepseek-chat', reasoning: 'deepseek-reasoner' },
-  openrouter: { fast: 'openai/gpt-5-mini', capable: 'anthropic/claude-sonnet-4.5', reasoning: 'anthropic/claude-sonnet-4.5' },
-  ollama: { fast: 'qwen3:4b', capable: 'qwen3:8b', reasoning: 'qwen3:8b' },
-  'openai-compatible': { fast: '', capable: '', reasoning: '' },
-  'vscode-lm': { fast: '', capable: '', reasoning: '' },
-};
+export const DEFAULT_MODELS: Readonly<Record<ProviderId, Readonly<Record<ModelTier, string>>>> = Object.fromEntries(
+  PROVIDER_IDS.map((p) => [p, PROVIDER_CATALOG[p].defaultModels]),
+) as Record<ProviderId, Record<ModelTier, string>>;
 
 /** Splits `anthropic:claude-haiku-4-5` into provider and model; a bare id keeps the default provider. */
 export function parseModelRef(ref: string, fallback: ProviderId): { provider: ProviderId; model: string } {

@@ -9,6 +9,12 @@ export interface TextStore {
   /** Appends to the end (for append-only logs); creates the file when missing. */
   append(name: string, text: string): Promise<void>;
   remove(name: string): Promise<void>;
+  /**
+   * Runs `fn` while holding the lock called `name`, exclusive across every process that shares
+   * the store (several VS Code windows, CLI runs). For the few read-modify-write sections only:
+   * keep `fn` short. A lock whose holder died is taken over after a few seconds.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** In-memory TextStore for tests and for runs that must not touch the disk. */
@@ -29,5 +35,20 @@ export class MemoryTextStore implements TextStore {
 
   async remove(name: string): Promise<void> {
     this.files.delete(name);
+  }
+
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  /** In-process mutual exclusion: callers of one name run one after another. */
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(name, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(name) === tail) this.locks.delete(name);
+    }
   }
 }

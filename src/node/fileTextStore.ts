@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import * as lockfile from 'proper-lockfile';
 import type { TextStore } from '../core/storage';
 
 export class FileTextStore implements TextStore {
@@ -53,6 +54,26 @@ export class FileTextStore implements TextStore {
 
   async remove(name: string): Promise<void> {
     await fs.rm(this.path(name), { force: true });
+  }
+
+  /**
+   * Cross-process lock through proper-lockfile (an atomic mkdir of `<name>.lock`, refreshed
+   * while held, taken over when stale). No native code, so it works in every VS Code build.
+   */
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    await this.ensureDir();
+    const target = this.path(`${name}.lockable`);
+    const release = await lockfile.lock(target, {
+      realpath: false,
+      stale: 10_000,
+      update: 2_000,
+      retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+    });
+    try {
+      return await fn();
+    } finally {
+      await release().catch(() => undefined);
+    }
   }
 
   private path(name: string): string {

@@ -62,6 +62,7 @@ describe('ledger', () => {
     const store = new MemoryTextStore();
     let writes = 0;
     const spy: TextStore = {
+      withLock: (_n, f) => f(),
       read: (n) => store.read(n),
       write: async (n, t) => {
         writes += 1;
@@ -127,7 +128,7 @@ describe('ledger', () => {
 
   it('keeps the spend in memory when the disk write fails, and rethrows', async () => {
     const store = new MemoryTextStore();
-    const failing: TextStore = { read: (n) => store.read(n), write: (n, t) => store.write(n, t), remove: (n) => store.remove(n), append: async () => Promise.reject(new Error('disk full')) };
+    const failing: TextStore = { read: (n) => store.read(n), write: (n, t) => store.write(n, t), remove: (n) => store.remove(n), append: async () => Promise.reject(new Error('disk full')), withLock: (_n, f) => f() };
     const ledger = await CostLedger.open(failing, { now: () => MAR_15_10H });
     await assert.rejects(ledger.append(rec({ jobId: 'a', costUsd: 0.5 })), /disk full/);
     assert.equal(ledger.spent().todayUsd, 0.5);

@@ -432,6 +432,7 @@ if (childArg !== undefined) {
           read: (n) => store.read(n),
           write: (n, t) => store.write(n, t),
           remove: (n) => store.remove(n),
+          withLock: (n, f) => store.withLock(n, f),
           append: async () => {
             throw Object.assign(new Error('ENOSPC: simulated full disk'), { code: 'ENOSPC' });
           },
