@@ -25,9 +25,10 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
   const chart = h('div', { class: 'chart', role: 'img', 'aria-label': `Spend per day over ${r.days.length} days` });
   for (const d of r.days) {
     const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} jobs, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
-    bar.append(h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }));
+    bar.append(h('span', { class: 'value' }, usd(d.usd)), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, d.date.slice(5)));
     chart.append(bar);
   }
+  chart.prepend(h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', {}, usd(max)), h('span', {}, usd(0))));
   // CSP forbids inline styles in markup; set heights through the CSSOM instead.
   for (const fill of chart.querySelectorAll<HTMLElement>('.fill')) fill.style.height = `${fill.dataset.height ?? '0'}%`;
 

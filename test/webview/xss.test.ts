@@ -221,10 +221,12 @@ for (const mode of ['under its CSP', 'with the CSP bypassed (renderer alone)'] a
       assert.equal(await text('.job-detail .target'), `${FILE_PATH}:1-3`);
       assert.equal(await text('.summary'), markdownPayload('summary'));
       assert.equal(await text('.finding strong'), textPayload('finding-title'));
-      assert.equal(await text('.finding > p'), markdownPayload('explanation'));
+      // Explanations are markdown now (code names in backticks render as code): inert, and whole.
+      assert.match((await text('.finding .explanation')) ?? '', /^Before explanation\.[\s\S]*After explanation\.\s*$/);
       assert.equal(await text('.reasons li'), textPayload('reason'));
       assert.equal(await text('.note'), textPayload('route-note'));
-      assert.equal(await text('.warning'), textPayload('warning'));
+      // Warnings are markdown now: the raw HTML stays text, the unsafe link and remote image go inert.
+      assert.match((await text('.warning')) ?? '', /^warning <script>[\s\S]* x \[image: i\] <img src=\/\/evil\.example\/warning>\s*$/);
       assert.equal(await text('.error'), textPayload('error'));
       assert.equal(await text('.reasoning-text'), markdownPayload('reasoning'));
       assert.equal(await text('details.reasoning summary .muted'), ` — ${textPayload('reasoning-summary')}`);
@@ -271,7 +273,8 @@ for (const mode of ['under its CSP', 'with the CSP bypassed (renderer alone)'] a
       await settle(panel.page);
       await assertNothingHappened();
       // What the webview posted is only well-formed protocol messages.
-      const types = new Set((await panel.posted()).map((m) => m.type));
+      // Actions travel as requests (request/response); the action inside is what counts.
+      const types = new Set((await panel.posted()).map((m) => (m.type === 'request' ? m.action.type : m.type)));
       for (const t of types) assert.ok(['ready', 'revealRange', 'previewFix', 'applyFix', 'dismissFinding', 'rerunWithExtendedThinking', 'feedback', 'copy', 'export', 'showCostReport', 'selectJob'].includes(t), t);
     });
   });
