@@ -111,7 +111,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const budget = values['budget-usd'];
   if (budget !== undefined && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) throw new UsageError(`--budget-usd must be a number of dollars (got “${budget}”).`);
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as https://api.openai.com/v1 (got “${baseUrl}”).`);
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as ${PROVIDER_CATALOG.openai.defaultBaseUrl} (got “${baseUrl}”).`);
   return {
     command: 'review',
     file,

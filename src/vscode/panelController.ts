@@ -61,9 +61,9 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
     return this.deps.host.isVisible;
   }
 
-  /** Opens the panel on a job; without one, on the job already selected or else the latest. */
+  /** Opens the panel on a job; without one, an open panel stays as it is and a closed one opens on the latest job. */
   show(jobId?: string): void {
-    const id = jobId ?? this.selectedJobId ?? this.deps.engine.jobs.list()[0]?.id;
+    const id = jobId ?? (this.deps.host.isOpen ? this.selectedJobId : undefined) ?? this.deps.engine.jobs.list()[0]?.id;
     if (jobId || this.view === 'job') this.select(id);
     this.deps.host.reveal();
   }
