@@ -37,7 +37,10 @@ async function review(lines: [number, number]): Promise<string> {
 /** What the panel was last sent, for a failure message. */
 function panelState(api: { panel(): { open: boolean; visible: boolean; sent: readonly { type: string }[] } }): string {
   const p = api.panel();
-  const last = p.sent.slice(-6).map((m) => (m.type === 'jobDetail' ? `jobDetail:${(m as { job: PanelJobDetail }).job.id}:${(m as { job: PanelJobDetail }).job.status}` : m.type));
+  const last = p.sent.slice(-6).map((m) => {
+    const job = (m as { job?: PanelJobDetail }).job;
+    return job ? `${m.type}:${job.id}:${job.status}` : m.type;
+  });
   return `panel open ${p.open}, visible ${p.visible}, last sent ${last.join(', ')}`;
 }
 
