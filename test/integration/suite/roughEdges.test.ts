@@ -121,6 +121,8 @@ describe('issue 11 rough edges in VS Code', function () {
     await waitFor('the running job in the panel’s list', () =>
       api.panel().sent.some((m) => m.type === 'jobs' && m.jobs.some((j) => j.id === jobId && (j.status === 'running' || j.status === 'queued'))),
     );
+    // Open it (beside the editor or behind it, wherever the panel is) and let it finish there.
+    await vscode.commands.executeCommand('deepReview.showResults', jobId);
     await engine.jobs.whenDone(jobId);
     await waitShowing(api, 'the finished detail', () => lastDetail(api.panel().sent, jobId)?.status === 'succeeded');
     const editor = await vscode.window.showTextDocument(sampleUri());

@@ -14,6 +14,7 @@ import { RequestInputError, rangeRequest, wholeFileRequest } from '../../../src/
 import { ReviewEngine } from '../../../src/core/reviewEngine';
 import { MemoryTextStore } from '../../../src/core/storage';
 import { waitLine } from '../../../src/core/waitDescription';
+import { WaitEstimator } from '../../../src/core/waitEstimate';
 import { completionText, failureActions, failureText } from '../../../src/vscode/jobMessages';
 import { keyPrompt, setupSettings, setupSteps, startingValue, stepTitle } from '../../../src/vscode/providerSetupPlan';
 
@@ -105,6 +106,15 @@ describe('issue 11 rough edges (unit)', () => {
       assert.match(waitLine(route, 0), /without thinking first/);
       assert.doesNotMatch(waitLine(route, 59), /without thinking/);
     });
+  });
+
+  it('8: an estimate for a thinking job, from jobs that did not think, says why it is longer than they took', () => {
+    const estimator = new WaitEstimator([1, 2, 3].map(() => ({ provider: 'ollama' as const, model: 'qwen3:8b', reasoning: false, inputTokens: 200, maxThinkingTokens: 0, durationMs: 1000 })));
+    const spec = { provider: 'ollama' as const, model: 'qwen3:8b', reasoning: true, effort: 'medium' as const, maxThinkingTokens: 8192, maxAnswerTokens: 8192 };
+    const e = estimator.estimate(spec, 200);
+    assert.ok(e.lowSeconds > 1, 'it is longer than the 1 s jobs');
+    assert.match(e.reason, /without thinking; thinking adds time/);
+    assert.doesNotMatch(estimator.estimate({ ...spec, reasoning: false, maxThinkingTokens: 0 }, 200).reason, /thinking adds time/);
   });
 
   describe('9: labels', () => {
