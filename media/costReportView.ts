@@ -23,9 +23,11 @@ function budgetLine(spent: number, budget: number): string {
 export function renderCostReport(r: PanelCostReport): HTMLElement {
   const max = Math.max(0.0001, ...r.days.map((d) => d.usd));
   const chart = h('div', { class: 'chart', role: 'img', 'aria-label': `Spend per day over ${r.days.length} days` });
-  for (const d of r.days) {
+  for (const [i, d] of r.days.entries()) {
+    // A value on days with spend; a date on every 7th day and the last, so a month stays legible.
+    const dated = i % 7 === 0 || i === r.days.length - 1;
     const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} jobs, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
-    bar.append(h('span', { class: 'value' }, usd(d.usd)), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, d.date.slice(5)));
+    bar.append(h('span', { class: 'value' }, d.usd > 0 ? usd(d.usd) : ''), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, dated ? d.date.slice(5) : ''));
     chart.append(bar);
   }
   chart.prepend(h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', {}, usd(max)), h('span', {}, usd(0))));

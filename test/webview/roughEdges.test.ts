@@ -73,7 +73,7 @@ describe('issue 11 rough edges in the panel (Chromium)', function () {
       report: { today: none, month: none, session: none, dailyBudgetUsd: 5, monthlyBudgetUsd: 50, days: [day('2026-11-30', 0.5), day('2026-12-01', 1.25)], models: [], tiers: [], costPerSuccessfulTaskUsd: null },
     });
     const dates = await panel.page.locator('.chart .bar .date').allTextContents();
-    assert.deepEqual(dates, ['11-30', '12-01']);
+    assert.deepEqual(dates, ['11-30', '12-01'], 'the first and the last day are dated');
     const values = await panel.page.locator('.chart .bar .value').allTextContents();
     assert.equal(values.length, 2);
     assert.match(values[1] ?? '', /1\.25/);
