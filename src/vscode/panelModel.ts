@@ -56,7 +56,12 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
 
 /** The first sentence of the reasoning, as its one-line summary. */
 export function reasoningSummary(reasoning: string): string | undefined {
-  const text = reasoning.trim().replace(/^\*\*([^*]+)\*\*\s*/, '$1: ');
+  // A one-line summary is shown as plain text: inline-code ticks and bold markers would show raw.
+  const text = reasoning
+    .trim()
+    .replace(/^\*\*([^*]+)\*\*\s*/, '$1: ')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/\*\*([^*\n]+)\*\*/g, '$1');
   if (!text) return undefined;
   const first = /^[\s\S]{1,160}?[.!?](\s|$)/.exec(text)?.[0] ?? text.slice(0, 140);
   return first.trim() + (first.length < text.length && !/[.!?]\s*$/.test(first) ? '…' : '');

@@ -4,12 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
-
-/**
- * Marks what the suite itself prints (mocha's report, a test's own notes) so the code-server
- * runner can show only that and hide the workbench's chatter. Shared with runCodeServer.mjs.
- */
-export const SUITE_OUTPUT_MARK = '\u2063';
+import { SUITE_OUTPUT_MARK } from './suiteOutput.mjs';
 
 export function run(): Promise<void> {
   // DEEP_REVIEW_INTEGRATION_GREP narrows the run (the activation benchmark needs one test).

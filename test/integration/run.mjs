@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerDir, extensionRoot } from './hosts.mjs';
 
-const host = process.env.DEEP_REVIEW_VSCODE_HOST ?? 'code-server';
+const host = process.env.DEEP_REVIEW_VSCODE_HOST || 'code-server';
 if (host !== 'code-server' && host !== 'electron') {
   console.error(`DEEP_REVIEW_VSCODE_HOST must be code-server or electron, not ${host}`);
   process.exit(2);

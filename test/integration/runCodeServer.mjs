@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { codeServerDir, extensionRoot, freshWorkspace, testsEntry } from './hosts.mjs';
+import { suiteOutputLine } from './suiteOutput.mjs';
 
 const verbose = process.env.DEEP_REVIEW_TEST_VERBOSE === '1';
 const TIMEOUT_MS = Number(process.env.DEEP_REVIEW_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
@@ -36,13 +37,6 @@ async function waitForHealth(url, deadline) {
   }
   throw new Error(`code-server did not become healthy at ${url}`);
 }
-
-/**
- * What the suite prints carries this mark (see test/integration/index.ts); everything else on
- * the channel is the workbench's own chatter (lifecycle notes, stack traces of its internal
- * errors) and is shown only with DEEP_REVIEW_TEST_VERBOSE=1. It is kept in a log file either way.
- */
-const SUITE_OUTPUT_MARK = '\u2063';
 
 async function takeScreenshot(page, path, hoverLabel) {
   if (hoverLabel) {
@@ -121,15 +115,16 @@ export async function runIntegration(extraEnv = {}) {
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const raw = format(...(Array.isArray(args) ? args : [args]));
       hostLog.write(`[${type}] ${raw}\n`);
-      const fromSuite = raw.includes(SUITE_OUTPUT_MARK);
-      const text = raw.replaceAll(SUITE_OUTPUT_MARK, '');
+      // Only the suite's own lines by default; the workbench's go to the log (and with verbose, here).
+      const suiteLine = suiteOutputLine(raw);
+      const text = suiteLine ?? raw;
       // The suite asks for README screenshots by logging "[screenshot] <name> [hover=<aria-label prefix>]".
       const shot = shots ? /^\[screenshot\] ([\w-]+)(?: hover=(.+))?$/.exec(text.trim()) : null;
       if (shot) {
         shooting = shooting.then(() => takeScreenshot(page, join(shots, `${shot[1]}.png`), shot[2])).catch((err) => console.error(`screenshot ${shot[1]} failed: ${err.message}`));
         return;
       }
-      if (fromSuite) process.stdout.write(`${text}\n`);
+      if (suiteLine !== undefined) process.stdout.write(`${text}\n`);
       else if (verbose) process.stdout.write(`[${type}] ${text}\n`);
     });
     page.on('console', (m) => {

@@ -16,6 +16,7 @@ import { MemoryTextStore } from '../../../src/core/storage';
 import { waitLine } from '../../../src/core/waitDescription';
 import { WaitEstimator } from '../../../src/core/waitEstimate';
 import { completionText, failureActions, failureText } from '../../../src/vscode/jobMessages';
+import { reasoningSummary } from '../../../src/vscode/panelModel';
 import { keyPrompt, setupSettings, setupSteps, startingValue, stepTitle } from '../../../src/vscode/providerSetupPlan';
 
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
@@ -75,6 +76,10 @@ describe('issue 11 rough edges (unit)', () => {
       assert.equal(plan.budget.allowed && plan.budget.needsConfirmation, true);
       const done = await engine.jobs.whenDone(engine.start(plan).jobId);
       assert.equal(done.warnings.some((w) => /Send it\?/.test(w)), false, done.warnings.join(' | '));
+    });
+
+    it('the reasoning’s one-line summary shows no raw markdown ticks', () => {
+      assert.equal(reasoningSummary('**Tracing the loop bounds**\n\nThe loop runs while `i <= values.length`, so it reads past the end.'), 'Tracing the loop bounds: The loop runs while i <= values.length, so it reads past the end.');
     });
 
     it('an applied fix is success but not a "Helpful" answer', async () => {
