@@ -23,11 +23,14 @@ function budgetLine(spent: number, budget: number): string {
 export function renderCostReport(r: PanelCostReport): HTMLElement {
   const max = Math.max(0.0001, ...r.days.map((d) => d.usd));
   const chart = h('div', { class: 'chart', role: 'img', 'aria-label': `Spend per day over ${r.days.length} days` });
-  for (const d of r.days) {
+  for (const [i, d] of r.days.entries()) {
+    // A value on days with spend; a date on the last day and every 7th before it, so a month stays legible.
+    const dated = (r.days.length - 1 - i) % 7 === 0;
     const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} jobs, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
-    bar.append(h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }));
+    bar.append(h('span', { class: 'value' }, d.usd > 0 ? usd(d.usd) : ''), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, dated ? d.date.slice(5) : ''));
     chart.append(bar);
   }
+  chart.prepend(h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', {}, usd(max)), h('span', {}, usd(0))));
   // CSP forbids inline styles in markup; set heights through the CSSOM instead.
   for (const fill of chart.querySelectorAll<HTMLElement>('.fill')) fill.style.height = `${fill.dataset.height ?? '0'}%`;
 

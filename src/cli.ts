@@ -6,6 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { buildDebugRequest } from './core/batching';
+import { KEYED_PROVIDER_ORDER, PROVIDER_CATALOG } from './core/providers/catalog';
+import { RequestInputError, rangeRequest, wholeFileRequest } from './core/rangeRequest';
 import { buildCostReport, formatCostReportText } from './core/costReport';
 import type { JobEvent, JobRecord } from './core/job';
 import { CostLedger } from './core/ledger';
@@ -15,19 +17,13 @@ import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
 import { createModelClient } from './core/providers/providerFactory';
 import { ReviewEngine } from './core/reviewEngine';
 import type { ReviewRequestInput } from './core/request';
+import { waitLine } from './core/waitDescription';
 import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
 
-const KEY_ENV: Partial<Record<ProviderId, string>> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  deepseek: 'DEEPSEEK_API_KEY',
-  openrouter: 'OPENROUTER_API_KEY',
-  'openai-compatible': 'OPENAI_COMPATIBLE_API_KEY',
-};
-const KEYED_IN_ORDER: ProviderId[] = ['anthropic', 'openai', 'deepseek', 'openrouter'];
+const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 
 class CliFailure extends Error {}
 
@@ -38,9 +34,9 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function pickProvider(cmd: ReviewCommand): ProviderId {
   if (cmd.provider) return cmd.provider;
-  const fromEnv = KEYED_IN_ORDER.find((p) => process.env[KEY_ENV[p]!]);
+  const fromEnv = KEYED_PROVIDER_ORDER.find((p) => process.env[keyEnvVar(p) ?? '']);
   if (fromEnv) return fromEnv;
-  throw new UsageError('Choose a provider with --provider, or set one of ANTHROPIC_API_KEY, OPENAI_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY.');
+  throw new UsageError(`Choose a provider with --provider, or set one of ${KEYED_PROVIDER_ORDER.map(keyEnvVar).join(', ')}.`);
 }
 
 function buildRequest(cmd: ReviewCommand, text: string, displayPath: string): ReviewRequestInput {
@@ -55,27 +51,15 @@ function buildRequest(cmd: ReviewCommand, text: string, displayPath: string): Re
     return buildDebugRequest({ filePath: displayPath, languageId, text }, diagnostics, { contextLines: cmd.contextLines, instruction: cmd.instruction });
   }
   const kind = cmd.debug ? 'debug' : 'review';
-  if (cmd.startLine !== undefined && cmd.endLine !== undefined) {
-    if (cmd.endLine > lines.length) throw new UsageError(`${displayPath} has ${lines.length} lines; the range ends at ${cmd.endLine}.`);
-    const s = cmd.startLine - 1;
-    const e = cmd.endLine - 1;
-    return {
-      kind,
-      target: {
-        type: 'selection',
-        filePath: displayPath,
-        languageId,
-        startLine: cmd.startLine,
-        endLine: cmd.endLine,
-        code: lines.slice(s, e + 1).join('\n'),
-        contextBefore: lines.slice(Math.max(0, s - cmd.contextLines), s).join('\n'),
-        contextAfter: lines.slice(e + 1, e + 1 + cmd.contextLines).join('\n'),
-      },
-      instruction: cmd.instruction,
-    };
+  const file = { filePath: displayPath, languageId, text };
+  try {
+    if (cmd.startLine !== undefined && cmd.endLine !== undefined) {
+      return rangeRequest(file, { startLine: cmd.startLine, endLine: cmd.endLine }, { contextLines: cmd.contextLines, kind, instruction: cmd.instruction });
+    }
+    return wholeFileRequest(file, { kind, instruction: cmd.instruction });
+  } catch (err) {
+    throw err instanceof RequestInputError ? new UsageError(err.message) : err;
   }
-  if (text.trim() === '') throw new UsageError(`${displayPath} is empty: there is nothing to review.`);
-  return { kind, target: { type: 'file', filePath: displayPath, languageId, startLine: 1, endLine: lines.length, code: text, contextBefore: '', contextAfter: '' }, instruction: cmd.instruction };
 }
 
 const LANGUAGES: Record<string, string> = { ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript', py: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php', swift: 'swift', json: 'json', sh: 'shellscript', sql: 'sql', yaml: 'yaml', yml: 'yaml' };
@@ -92,9 +76,8 @@ function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: Jo
   let thinking = 0;
   let answering = false;
   let inReasoning = false;
-  const w = job.route.expectedWait;
   out.write(`${dim(`→ ${job.route.tier} model ${job.route.provider}/${job.route.model}: ${job.route.reasons.join('; ')}`)}\n`);
-  out.write(`${dim(`  expect ${Math.round(w.lowSeconds)}–${Math.round(w.highSeconds)} s (${w.reason})`)}\n`);
+  out.write(`${dim(`  ${waitLine(job.route)}`)}\n`);
   if (job.route.note) out.write(`${dim(`  ${job.route.note}`)}\n`);
   return (e) => {
     if (!tty) return;
@@ -119,9 +102,9 @@ async function review(cmd: ReviewCommand): Promise<number> {
   const text = readFileSync(path, 'utf8');
   const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
   const provider = pickProvider(cmd);
-  const envVar = KEY_ENV[provider];
+  const envVar = keyEnvVar(provider);
   const apiKey = envVar ? process.env[envVar] : undefined;
-  if (envVar && !apiKey && provider !== 'openai-compatible') throw new CliFailure(`${envVar} is not set. Export your ${provider} API key as ${envVar}, or choose another --provider.`);
+  if (envVar && !apiKey && PROVIDER_CATALOG[provider].needsKey) throw new CliFailure(`${envVar} is not set. Export your ${provider} API key as ${envVar}, or choose another --provider.`);
   const models = cmd.model ? { fast: cmd.model, capable: cmd.model, reasoning: cmd.model } : {};
   const tiers = resolveTierSpecs({ provider, baseUrl: cmd.baseUrl, models, effort: cmd.effort ?? 'medium', maxThinkingTokens: cmd.maxThinkingTokens ?? 8192 });
   const missing = missingModelMessage(tiers);
@@ -147,7 +130,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
     clientFor: (spec) =>
       createModelClient({
         provider: spec.provider,
-        apiKey: spec.provider === provider ? apiKey : process.env[KEY_ENV[spec.provider] ?? ''],
+        apiKey: spec.provider === provider ? apiKey : process.env[keyEnvVar(spec.provider) ?? ''],
         baseUrl: spec.baseUrl,
         idleTimeoutMs: Number(process.env.DEEP_REVIEW_IDLE_TIMEOUT_MS ?? 120_000),
         retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,

@@ -1,19 +1,23 @@
 // Parses the CLI's arguments into a typed command, or a usage error (exit code 2).
 import { parseArgs } from 'node:util';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
+import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ModelTier, ReasoningEffort } from '../core/request';
+
+const KEY_VARS = PROVIDER_IDS.flatMap((p) => (PROVIDER_CATALOG[p].needsKey && PROVIDER_CATALOG[p].keyEnvVar ? [PROVIDER_CATALOG[p].keyEnvVar] : []));
+const KEYLESS = PROVIDER_IDS.filter((p) => p !== 'vscode-lm' && !PROVIDER_CATALOG[p].needsKey).map((p) => PROVIDER_CATALOG[p].label.replace(/ \(.*\)$/, ''));
 
 export const USAGE = `Usage:
   deep-review review <file>[:<start>-<end>] [--debug] [--diagnostics <file.json>]
-      [--provider openai|anthropic|deepseek|openrouter|ollama|openai-compatible]
+      [--provider ${PROVIDER_IDS.filter((p) => p !== 'vscode-lm').join('|')}]
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
       [--instruction <text>] [--context-lines <n>]
   deep-review cost            totals: today, month, thinking vs answer, per tier
 
-Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY
-(Ollama needs none). Data lives in $DEEP_REVIEW_HOME, or $XDG_DATA_HOME/deep-review.
+Keys come from ${KEY_VARS.join(', ')}
+(${KEYLESS.join(' and ')} need none). Data lives in $DEEP_REVIEW_HOME, or $XDG_DATA_HOME/deep-review.
 Exit codes: 0 done, 1 model/provider/runtime failure, 2 bad usage.`;
 
 export class UsageError extends Error {}
@@ -107,7 +111,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const budget = values['budget-usd'];
   if (budget !== undefined && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) throw new UsageError(`--budget-usd must be a number of dollars (got “${budget}”).`);
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as https://api.openai.com/v1 (got “${baseUrl}”).`);
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as ${PROVIDER_CATALOG.openai.defaultBaseUrl} (got “${baseUrl}”).`);
   return {
     command: 'review',
     file,

@@ -1,5 +1,6 @@
 // Applying a finding's suggested fix: replace whole lines startLine..endLine. Before replacing,
 // the lines must still read as they did when analysed, so a fix never lands on the wrong code.
+import { lineRangeSentence } from './lineRange';
 import type { Finding } from './result';
 import type { Target } from './request';
 
@@ -20,9 +21,9 @@ export function checkFix(target: Target, finding: Finding, currentLines: (startL
     return { ok: false, reason: 'This fix touches a line whose secret was redacted before sending; apply it by hand so the real value is kept.' };
   }
   const now = currentLines(finding.startLine, finding.endLine);
-  if (now === undefined) return { ok: false, reason: `Lines ${finding.startLine}–${finding.endLine} no longer exist in the file.` };
+  if (now === undefined) return { ok: false, reason: `${lineRangeSentence(finding.startLine, finding.endLine)} no longer ${finding.startLine === finding.endLine ? 'exists' : 'exist'} in the file.` };
   if (original !== undefined && normalize(original) !== normalize(now)) {
-    return { ok: false, reason: `Lines ${finding.startLine}–${finding.endLine} changed since the review; re-run the review before applying this fix.` };
+    return { ok: false, reason: `${lineRangeSentence(finding.startLine, finding.endLine)} changed since the review; re-run the review before applying this fix.` };
   }
   return { ok: true, replacement: finding.suggestedFix.replace(/\r\n/g, '\n').replace(/\n$/, ''), startLine: finding.startLine, endLine: finding.endLine };
 }

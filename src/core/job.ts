@@ -1,6 +1,7 @@
 // A job: one request on its way through routing, the model and the parser. The record is what
 // is persisted, listed and shown; events are what streams while it runs.
 import * as z from 'zod';
+import { locationText } from './lineRange';
 import { MODEL_ERROR_KINDS } from './modelError';
 import { PROVIDER_IDS } from './modelClient';
 import { modelTierSchema, reviewRequestSchema } from './request';
@@ -83,5 +84,5 @@ export function jobTitle(job: Pick<JobRecord, 'request'>): string {
   const t = job.request.target;
   const file = t.filePath.split(/[\\/]/).pop() ?? t.filePath;
   const what = job.request.kind === 'debug' ? 'Debug' : 'Review';
-  return t.type === 'file' ? `${what} ${file}` : `${what} ${file}:${t.startLine}-${t.endLine}`;
+  return t.type === 'file' ? `${what} ${file}` : `${what} ${locationText(file, t.startLine, t.endLine)}`;
 }

@@ -83,6 +83,8 @@ type LedgerLine = z.infer<typeof ledgerLineSchema>;
 interface SuccessMarks {
   helpful: boolean;
   fixApplied: boolean;
+  /** The user's own Helpful / Not helpful answer, if they gave one (an applied fix is not one). */
+  feedback?: 'helpful' | 'notHelpful';
 }
 
 const MAX_LINES_NAMED_IN_WARNING = 5;
@@ -153,6 +155,11 @@ export class CostLedger {
     return this.all.slice();
   }
 
+  /** What the user answered to "Helpful?" for this job, if anything. */
+  feedback(jobId: string): 'helpful' | 'notHelpful' | undefined {
+    return this.marks.get(jobId)?.feedback;
+  }
+
   isSuccessful(jobId: string): boolean {
     const marks = this.marks.get(jobId);
     return marks !== undefined && (marks.helpful || marks.fixApplied);
@@ -191,6 +198,7 @@ export class CostLedger {
     if (line.mark === 'helpful') marks.helpful = true;
     else if (line.mark === 'fixApplied') marks.fixApplied = true;
     else marks.helpful = false;
+    if (line.mark !== 'fixApplied') marks.feedback = line.mark;
     this.marks.set(line.jobId, marks);
   }
 

@@ -253,7 +253,8 @@ export class ReviewEngine {
       parentJobId: plan.parentJobId,
       reasoning: '',
       answer: '',
-      warnings: [...plan.notices, ...(plan.budget.allowed && plan.budget.message ? [plan.budget.message] : [])],
+      // A confirmation question ("… Send it?") was answered before the job existed; not a warning.
+      warnings: [...plan.notices, ...(plan.budget.allowed && plan.budget.message && !plan.budget.needsConfirmation ? [plan.budget.message] : [])],
       retries: 0,
       dismissedFindings: [],
     };

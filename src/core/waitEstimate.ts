@@ -94,7 +94,8 @@ export class WaitEstimator {
     return withRange(predicted * Math.exp(shrunk), spread, {
       basis: 'history',
       samples: n,
-      reason: `based on ${n} earlier ${n === 1 ? 'job' : 'jobs'} with ${spec.model}`,
+      // Jobs of the same model that thought (or not) unlike this one say little about its wait: say so.
+      reason: `based on ${n} earlier ${n === 1 ? 'job' : 'jobs'} with ${spec.model}${history.every((t) => t.reasoning !== spec.reasoning) ? (spec.reasoning ? ' without thinking; thinking adds time' : ' that thought first') : ''}`,
     });
   }
 

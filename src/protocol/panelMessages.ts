@@ -55,6 +55,8 @@ export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
     }),
   ),
   summary: z.optional(z.string()),
+  /** False when the answer came as text without structured findings (so "0 findings" would mislead). */
+  structured: z.optional(z.boolean()),
   findings: z.array(panelFindingSchema),
   answer: z.string(),
   reasoning: z.string(),
@@ -100,6 +102,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('jobs'), jobs: z.array(panelJobSummarySchema) }),
   z.object({ type: z.literal('jobDetail'), job: panelJobDetailSchema }),
   z.object({ type: z.literal('costReport'), report: panelCostReportSchema }),
+  /** The answer to a webview `request`: done, or why it could not be done. */
+  z.object({ type: z.literal('response'), requestId: int(), ok: z.boolean(), error: z.optional(z.string()) }),
   z.object({
     type: z.literal('jobDelta'),
     jobId: z.string(),
@@ -111,11 +115,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
-/** Webview → host. */
-export const webviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('selectJob'), jobId: z.string() }),
-  z.object({ type: z.literal('showCostReport') }),
+/** What the user can ask of a job from the panel; each may fail, so each is a request. */
+export const panelActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancelJob'), jobId: z.string() }),
   z.object({ type: z.literal('rerun'), jobId: z.string() }),
   z.object({ type: z.literal('rerunWithExtendedThinking'), jobId: z.string() }),
@@ -127,6 +128,15 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feedback'), jobId: z.string(), helpful: z.boolean() }),
   z.object({ type: z.literal('copy'), jobId: z.string() }),
   z.object({ type: z.literal('export'), jobId: z.string(), format: z.enum(['markdown', 'html']) }),
+]);
+export type PanelAction = z.infer<typeof panelActionSchema>;
+
+/** Webview → host: notifications (ready, navigation) and requests, answered by `response`. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('selectJob'), jobId: z.string() }),
+  z.object({ type: z.literal('showCostReport') }),
+  z.object({ type: z.literal('request'), requestId: int(), action: panelActionSchema }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

@@ -3,23 +3,6 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/modelClient';
 
-export const PROVIDERS_WITH_KEYS = ['openai', 'anthropic', 'deepseek', 'openrouter', 'openai-compatible'] as const satisfies readonly ProviderId[];
-export type KeyedProvider = (typeof PROVIDERS_WITH_KEYS)[number];
-
-export const PROVIDER_LABELS: Record<ProviderId, string> = {
-  openai: 'OpenAI',
-  anthropic: 'Anthropic',
-  deepseek: 'DeepSeek',
-  openrouter: 'OpenRouter',
-  ollama: 'Ollama (local)',
-  'openai-compatible': 'OpenAI-compatible server',
-  'vscode-lm': 'VS Code Language Models',
-};
-
-export function needsKey(provider: ProviderId): provider is KeyedProvider {
-  return (PROVIDERS_WITH_KEYS as readonly string[]).includes(provider);
-}
-
 export class ApiKeys {
   private readonly cache = new Map<string, string | undefined>();
 
@@ -41,6 +24,11 @@ export class ApiKeys {
     const k = ApiKeys.key(provider);
     if (!this.cache.has(k)) this.cache.set(k, (await this.secrets.get(k)) || undefined);
     return this.cache.get(k);
+  }
+
+  /** Whether a key is stored, read from the store itself (the cache may lag a change). */
+  async isSet(provider: ProviderId): Promise<boolean> {
+    return Boolean(await this.secrets.get(ApiKeys.key(provider)));
   }
 
   /** The cached key, for synchronous client construction (load with `get` first). */

@@ -1,17 +1,27 @@
 // Turns what is in the editor (a selection, a file, the Problems) into review requests.
 import * as vscode from 'vscode';
 import { buildDebugRequest } from '../core/batching';
+import { RequestInputError, rangeRequest, wholeFileRequest, type SourceFile } from '../core/rangeRequest';
 import type { Diagnostic, DiagnosticSeverity, ReviewRequestInput } from '../core/request';
 
 /** Our own findings are diagnostics too; they must never feed back into a debug request. */
 export const FINDINGS_SOURCE = 'Deep Review';
 
+/** The request cannot be made from what is in the editor; the message says what to do. */
 export class CaptureError extends Error {}
 
-function lines(doc: vscode.TextDocument, from: number, to: number): string {
-  if (to < from) return '';
-  return doc.getText(new vscode.Range(from, 0, to, doc.lineAt(to).text.length));
+function sourceOf(doc: vscode.TextDocument): SourceFile {
+  return { filePath: displayPath(doc.uri), languageId: doc.languageId, text: doc.getText(), documentUri: doc.uri.toString() };
 }
+
+function captured<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw err instanceof RequestInputError ? new CaptureError(err.message) : err;
+  }
+}
+
 
 /** File path as the user knows it: workspace-relative when possible. */
 export function displayPath(uri: vscode.Uri): string {
@@ -21,38 +31,16 @@ export function displayPath(uri: vscode.Uri): string {
 }
 
 export function selectionRequest(editor: vscode.TextEditor, contextLines: number, instruction?: string): ReviewRequestInput {
-  const doc = editor.document;
   const sel = editor.selection;
   if (sel.isEmpty) throw new CaptureError('Select the code to review first (or use “Deep Review: Review File”).');
   const start = sel.start.line;
   // A selection ending at column 0 of a line does not include that line.
   const end = sel.end.character === 0 && sel.end.line > start ? sel.end.line - 1 : sel.end.line;
-  const before = Math.max(0, start - contextLines);
-  const after = Math.min(doc.lineCount - 1, end + contextLines);
-  return {
-    kind: 'review',
-    target: {
-      type: 'selection',
-      filePath: displayPath(doc.uri),
-      languageId: doc.languageId,
-      startLine: start + 1,
-      endLine: end + 1,
-      code: lines(doc, start, end),
-      contextBefore: lines(doc, before, start - 1),
-      contextAfter: lines(doc, end + 1, after),
-      documentUri: doc.uri.toString(),
-    },
-    instruction,
-  };
+  return captured(() => rangeRequest(sourceOf(editor.document), { startLine: start + 1, endLine: end + 1 }, { contextLines, instruction }));
 }
 
 export function fileRequest(doc: vscode.TextDocument, instruction?: string): ReviewRequestInput {
-  if (doc.getText().trim().length === 0) throw new CaptureError('This file is empty: there is nothing to review.');
-  return {
-    kind: 'review',
-    target: { type: 'file', filePath: displayPath(doc.uri), languageId: doc.languageId, startLine: 1, endLine: doc.lineCount, code: doc.getText(), contextBefore: '', contextAfter: '', documentUri: doc.uri.toString() },
-    instruction,
-  };
+  return captured(() => wholeFileRequest(sourceOf(doc), { instruction }));
 }
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {

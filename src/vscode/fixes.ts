@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { applyToText, checkFix } from '../core/fixApplication';
 import type { JobRecord } from '../core/job';
-import { findingIndex } from './panelModel';
+import { findingIndex } from '../core/findingIdentity';
 
 export const FIX_PREVIEW_SCHEME = 'deep-review-fix';
 

@@ -4,19 +4,15 @@ import * as vscode from 'vscode';
 import type { JobEvent, JobRecord } from '../core/job';
 import { formatCount } from '../core/formatCount';
 import type { ReviewEngine } from '../core/reviewEngine';
+import { waitLine } from '../core/waitDescription';
 
 const TIER_LABEL = { fast: 'fast model', capable: 'capable model', reasoning: 'reasoning model' } as const;
 
 export function progressTitle(job: Readonly<JobRecord>): string {
   const why = job.route.reasons[0] ? `: ${job.route.reasons[0]}` : '';
-  return `Deep Review · ${TIER_LABEL[job.route.tier]} ${job.route.model}${why}`;
+  return `Deep Review · job ${job.id} · ${TIER_LABEL[job.route.tier]} ${job.route.model}${why}`;
 }
 
-export function waitLine(job: Readonly<JobRecord>): string {
-  const w = job.route.expectedWait;
-  const range = w.highSeconds <= 5 ? `a few seconds` : `${Math.round(w.lowSeconds)}–${Math.round(w.highSeconds)} s`;
-  return `expect ${range} (${w.reason})`;
-}
 
 /** Shows the notification until the job ends; resolves with the finished record. */
 export function showJobProgress(engine: ReviewEngine, jobId: string, onEvent?: (e: JobEvent) => void): Thenable<JobRecord> {
@@ -33,7 +29,7 @@ export function showJobProgress(engine: ReviewEngine, jobId: string, onEvent?: (
         const render = () => {
           const secs = Math.round((Date.now() - started) / 1000);
           const tokens = thinking > 0 ? ` · ${formatCount(thinking)} thinking tokens` : '';
-          progress.report({ message: `${phase} · ${secs} s${tokens}${retry} — ${waitLine(job)}` });
+          progress.report({ message: `${phase} · ${secs} s${tokens}${retry} — ${waitLine(job.route, thinking)}` });
         };
         render();
         const timer = setInterval(render, 1000);

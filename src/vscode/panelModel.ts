@@ -1,15 +1,7 @@
 // Maps job records to what the results panel shows. Pure (no `vscode` import).
+import { findingId } from '../core/findingIdentity';
 import { jobTitle, type JobRecord } from '../core/job';
 import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
-
-export function findingId(index: number): string {
-  return `f${index}`;
-}
-
-export function findingIndex(id: string): number | undefined {
-  const m = /^f(\d+)$/.exec(id);
-  return m ? Number(m[1]) : undefined;
-}
 
 export function toPanelSummary(job: JobRecord): PanelJobSummary {
   return {
@@ -51,6 +43,7 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
       ? { inputTokens: job.usage.inputTokens, outputTokens: job.usage.outputTokens, reasoningTokens: job.usage.reasoningTokens, estimated: job.usage.estimated }
       : undefined,
     summary: job.result?.summary,
+    structured: job.structured !== false,
     findings,
     answer: job.result?.answer ?? job.answer,
     reasoning: job.reasoning,
@@ -63,7 +56,12 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
 
 /** The first sentence of the reasoning, as its one-line summary. */
 export function reasoningSummary(reasoning: string): string | undefined {
-  const text = reasoning.trim().replace(/^\*\*([^*]+)\*\*\s*/, '$1: ');
+  // A one-line summary is shown as plain text: inline-code ticks and bold markers would show raw.
+  const text = reasoning
+    .trim()
+    .replace(/^\*\*([^*]+)\*\*\s*/, '$1: ')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/\*\*([^*\n]+)\*\*/g, '$1');
   if (!text) return undefined;
   const first = /^[\s\S]{1,160}?[.!?](\s|$)/.exec(text)?.[0] ?? text.slice(0, 140);
   return first.trim() + (first.length < text.length && !/[.!?]\s*$/.test(first) ? '…' : '');

@@ -85,3 +85,23 @@ export function engineSettingsFor(s: DeepReviewSettings, provider: ProviderId, l
     redactSecrets: s.engine.redactSecrets,
   };
 }
+
+/** The current settings, re-read when a `deepReview.*` setting changes. */
+export class LiveSettings implements vscode.Disposable {
+  private value: DeepReviewSettings;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(warn: Warn) {
+    this.value = readSettings(warn);
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('deepReview')) this.value = readSettings(warn);
+    });
+  }
+
+  /** Bound, so it can be handed around as `() => DeepReviewSettings`. */
+  readonly current = (): DeepReviewSettings => this.value;
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

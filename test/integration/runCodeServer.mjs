@@ -3,12 +3,13 @@
 // and the test entry into the server's Node extension host. Mocha's report arrives through
 // window.codeAutomationLog, the exit code through window.codeAutomationExit.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { codeServerDir, extensionRoot, freshWorkspace, testsEntry } from './hosts.mjs';
+import { suiteOutputLine } from './suiteOutput.mjs';
 
 const verbose = process.env.DEEP_REVIEW_TEST_VERBOSE === '1';
 const TIMEOUT_MS = Number(process.env.DEEP_REVIEW_INTEGRATION_TIMEOUT_MS ?? 15 * 60_000);
@@ -37,12 +38,6 @@ async function waitForHealth(url, deadline) {
   throw new Error(`code-server did not become healthy at ${url}`);
 }
 
-/** The workbench's own chatter arrives through the same channel as mocha's report. */
-const WORKBENCH_NOISE = [/^Resolving connection token/, /^Resolved connection token/, /^Creating a socket/, /^Ignoring fetching additional builtin/, /^Updating additional builtin/, /^\[Service Worker\]/, /^ChatSessionStore:/];
-function isWorkbenchNoise(text) {
-  return WORKBENCH_NOISE.some((re) => re.test(text));
-}
-
 async function takeScreenshot(page, path, hoverLabel) {
   if (hoverLabel) {
     await page.locator(`[aria-label^="${hoverLabel}"]`).first().hover();
@@ -62,6 +57,9 @@ export async function runIntegration(extraEnv = {}) {
   mkdirSync(join(state, 'xdg'), { recursive: true });
   writeFileSync(join(state, 'config.yaml'), '');
   const workspace = freshWorkspace(state);
+  const hostLogPath = join(state, 'workbench.log');
+  const hostLog = createWriteStream(hostLogPath);
+  const serverLog = openSync(join(state, 'server.log'), 'a');
   const port = await freePort();
   const env = {
     ...process.env,
@@ -85,7 +83,7 @@ export async function runIntegration(extraEnv = {}) {
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--ignore-last-opened',
     ],
-    { env, detached: true, stdio: verbose ? 'inherit' : 'ignore' },
+    { env, detached: true, stdio: verbose ? 'inherit' : ['ignore', serverLog, serverLog] },
   );
   let browser;
   try {
@@ -115,17 +113,24 @@ export async function runIntegration(extraEnv = {}) {
     const shots = process.env.DEEP_REVIEW_SCREENSHOTS;
     let shooting = Promise.resolve();
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = format(...(Array.isArray(args) ? args : [args]));
+      const raw = format(...(Array.isArray(args) ? args : [args]));
+      hostLog.write(`[${type}] ${raw}\n`);
+      // Only the suite's own lines by default; the workbench's go to the log (and with verbose, here).
+      const suiteLine = suiteOutputLine(raw);
+      const text = suiteLine ?? raw;
       // The suite asks for README screenshots by logging "[screenshot] <name> [hover=<aria-label prefix>]".
       const shot = shots ? /^\[screenshot\] ([\w-]+)(?: hover=(.+))?$/.exec(text.trim()) : null;
       if (shot) {
         shooting = shooting.then(() => takeScreenshot(page, join(shots, `${shot[1]}.png`), shot[2])).catch((err) => console.error(`screenshot ${shot[1]} failed: ${err.message}`));
         return;
       }
-      if (verbose) process.stdout.write(`[${type}] ${text}\n`);
-      else if (!isWorkbenchNoise(text)) process.stdout.write(`${text}\n`);
+      if (suiteLine !== undefined) process.stdout.write(`${text}\n`);
+      else if (verbose) process.stdout.write(`[${type}] ${text}\n`);
     });
-    if (verbose) page.on('console', (m) => console.log(`[page] ${m.text()}`));
+    page.on('console', (m) => {
+      hostLog.write(`[page] ${m.text()}\n`);
+      if (verbose) console.log(`[page] ${m.text()}`);
+    });
     await page.goto(url);
     const timeout = new Promise((resolve) =>
       setTimeout(() => {
@@ -133,12 +138,16 @@ export async function runIntegration(extraEnv = {}) {
         resolve(1);
       }, TIMEOUT_MS).unref(),
     );
-    return await Promise.race([exitCode, timeout]);
+    const code = await Promise.race([exitCode, timeout]);
+    if (code !== 0 && !verbose) console.error(`(the workbench's own log of this run: ${hostLogPath}, the server's: ${join(state, 'server.log')}; DEEP_REVIEW_TEST_VERBOSE=1 prints them as they come)`);
+    return code;
   } catch (err) {
     console.error(`code-server run failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     await browser?.close().catch(() => undefined);
+    hostLog.end();
+    closeSync(serverLog);
     try {
       process.kill(-server.pid, 'SIGTERM');
     } catch {

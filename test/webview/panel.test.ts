@@ -78,7 +78,7 @@ describe('results panel webview (Chromium)', function () {
     assert.equal(await findings.nth(0).locator('button', { hasText: 'Apply fix' }).count(), 1);
     assert.equal(await findings.nth(1).locator('button', { hasText: 'Apply fix' }).count(), 0);
     await findings.nth(0).locator('button', { hasText: 'Apply fix' }).click();
-    assert.deepEqual((await panel.posted()).at(-1), { type: 'applyFix', jobId: 'job-1', findingId: 'f1' });
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'request', requestId: 1, action: { type: 'applyFix', jobId: 'job-1', findingId: 'f1' } });
     assert.match((await panel.page.locator('.usage').textContent()) ?? '', /600 thinking · 300 answer/);
     assert.equal(await panel.page.locator('.answer h2').textContent(), 'Answer');
   });

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { RESULTS_VIEW_TYPE } from '../../../src/vscode/resultsPanel';
+import { RESULTS_VIEW_TYPE } from '../../../src/vscode/panelController';
 import { activateExtension, waitFor } from './helpers';
 
 const marker = process.env.DEEP_REVIEW_TEST_RESULTS ? `${process.env.DEEP_REVIEW_TEST_RESULTS}.reload-marker` : undefined;

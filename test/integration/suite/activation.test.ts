@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { RESULTS_VIEW_TYPE } from '../../../src/vscode/resultsPanel';
+import { RESULTS_VIEW_TYPE } from '../../../src/vscode/panelController';
 import { activateExtension, waitFor, type Manifest } from './helpers';
 
 describe('Deep Review in VS Code', () => {

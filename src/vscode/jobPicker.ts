@@ -1,0 +1,32 @@
+// A quick pick over the job history (Show Jobs, Cancel Job, Re-run with Extended Thinking).
+import * as vscode from 'vscode';
+import type { JobRecord } from '../core/job';
+import { jobTitle } from '../core/job';
+import type { ReviewEngine } from '../core/reviewEngine';
+
+const STATUS_ICON: Record<JobRecord['status'], string> = {
+  queued: '$(clock)',
+  running: '$(loading~spin)',
+  succeeded: '$(pass)',
+  failed: '$(error)',
+  cancelled: '$(circle-slash)',
+  interrupted: '$(debug-disconnect)',
+};
+
+export async function pickJob(engine: ReviewEngine, placeHolder: string, filter: (j: JobRecord) => boolean): Promise<string | undefined> {
+  const jobs = engine.jobs.list().filter(filter);
+  if (jobs.length === 0) {
+    void vscode.window.showInformationMessage('Deep Review: no matching jobs.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    jobs.map((j) => ({
+      label: `${STATUS_ICON[j.status]} ${jobTitle(j)}`,
+      description: `${j.route.tier} · ${j.route.model}`,
+      detail: `${j.status}${j.costUsd !== undefined ? ` · ${j.costUsd === null ? 'cost unknown' : `$${j.costUsd.toFixed(4)}`}` : ''} · ${new Date(j.createdAt).toLocaleString()} · job ${j.id}`,
+      id: j.id,
+    })),
+    { placeHolder },
+  );
+  return picked?.id;
+}

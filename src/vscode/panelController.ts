@@ -1,0 +1,259 @@
+// The results panel's content and actions: which job is on screen, the job list, the cost report,
+// and what the panel's buttons do. Subscribes to the engine's job events itself: the list shows a
+// job from the moment it is queued, the selected running job streams into the page, its detail
+// is re-sent when it ends, and its stale badge follows edits to its file as they happen.
+import * as vscode from 'vscode';
+import { hashText } from '../core/contentHash';
+import { buildCostReport } from '../core/costReport';
+import { findingIndex } from '../core/findingIdentity';
+import { isFinished, type JobEvent, type JobRecord } from '../core/job';
+import { jobToHtml, jobToMarkdown } from '../core/jobReport';
+import type { ReviewEngine } from '../core/reviewEngine';
+import { panelStateSchema, type HostMessage, type PanelAction, type PanelCostReport, type PanelJobDetail, type WebviewMessage } from '../protocol/panelMessages';
+import type { FindingsDiagnostics } from './findingsDiagnostics';
+import { FixPreviewProvider, applyFix, uriForJob } from './fixes';
+import { pickJob } from './jobPicker';
+import { toPanelDetail, toPanelSummary } from './panelModel';
+import type { JobStarted } from './reviewController';
+import type { DeepReviewSettings } from './settings';
+import type { WebviewHandler, WebviewHost } from './webviewHost';
+
+export const RESULTS_VIEW_TYPE = 'deepReview.results';
+
+/** What the panel's Re-run buttons start; the review controller does it. */
+export interface JobRuns {
+  retry(jobId: string): Promise<unknown>;
+  escalate(jobId: string): Promise<unknown>;
+  rerunWithExtendedThinking(jobId: string): Promise<unknown>;
+  readonly onDidStart: vscode.Event<JobStarted>;
+}
+
+export interface PanelControllerDeps {
+  engine: ReviewEngine;
+  host: WebviewHost<WebviewMessage, HostMessage>;
+  runs: JobRuns;
+  findings: FindingsDiagnostics;
+  fixPreview: FixPreviewProvider;
+  settings: () => DeepReviewSettings;
+}
+
+export class PanelController implements WebviewHandler<WebviewMessage, HostMessage>, vscode.Disposable {
+  private selectedJobId: string | undefined;
+  private view: 'job' | 'cost' = 'job';
+  private unsubscribeStream: (() => void) | undefined;
+  private lastStale: boolean | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: PanelControllerDeps) {
+    const stopJobs = deps.engine.jobs.onDidChange((job) => this.jobChanged(job));
+    this.disposables.push(
+      { dispose: stopJobs },
+      deps.runs.onDidStart(({ jobId, fromCache }) => {
+        // Follow the new job when the panel is in view; open it for an instant (cached) answer.
+        if (deps.host.isVisible || fromCache) this.show(jobId);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document)),
+    );
+    deps.host.connect(this);
+  }
+
+  get isVisible(): boolean {
+    return this.deps.host.isVisible;
+  }
+
+  /** Opens the panel on a job; without one, an open panel stays as it is and a closed one opens on the latest job. */
+  show(jobId?: string): void {
+    const id = jobId ?? (this.deps.host.isOpen ? this.selectedJobId : undefined) ?? this.deps.engine.jobs.list()[0]?.id;
+    if (jobId || this.view === 'job') this.select(id);
+    this.deps.host.reveal();
+  }
+
+  showCostReport(): void {
+    this.view = 'cost';
+    this.stopStream();
+    this.deps.host.reveal();
+    this.deps.host.post({ type: 'costReport', report: this.costReport() });
+  }
+
+  async showJobs(): Promise<void> {
+    const id = await pickJob(this.deps.engine, 'Deep Review jobs', () => true);
+    if (id) this.show(id);
+  }
+
+  // ---- WebviewHandler -----------------------------------------------------------------
+
+  ready(post: (m: HostMessage) => void): void {
+    post({ type: 'init', keepReasoningExpanded: this.deps.settings().keepReasoningExpanded });
+    post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+    if (this.view === 'cost') post({ type: 'costReport', report: this.costReport() });
+    else this.select(this.selectedJobId ?? this.deps.engine.jobs.list()[0]?.id);
+  }
+
+  revive(state: unknown): void {
+    const parsed = panelStateSchema.safeParse(state);
+    if (!parsed.success) return;
+    this.selectedJobId = parsed.data.selectedJobId;
+    this.view = parsed.data.view === 'cost' ? 'cost' : 'job';
+  }
+
+  async receive(message: WebviewMessage): Promise<void> {
+    if (message.type === 'selectJob') return this.select(message.jobId);
+    if (message.type === 'showCostReport') return this.showCostReport();
+    if (message.type !== 'request') return;
+    try {
+      await this.perform(message.action);
+      this.deps.host.post({ type: 'response', requestId: message.requestId, ok: true });
+    } catch (err) {
+      this.deps.host.post({ type: 'response', requestId: message.requestId, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  // ---- what the panel shows -----------------------------------------------------------
+
+  private select(jobId: string | undefined): void {
+    const job = jobId ? this.deps.engine.jobs.get(jobId) : undefined;
+    if (!job) return;
+    this.view = 'job';
+    if (this.selectedJobId !== job.id) this.stopStream();
+    this.selectedJobId = job.id;
+    this.sendDetail(job);
+    if (!isFinished(job.status) && !this.unsubscribeStream) {
+      this.unsubscribeStream = this.deps.engine.jobs.subscribe(job.id, (e) => this.stream(job.id, e));
+    }
+  }
+
+  private sendDetail(job: JobRecord): void {
+    const detail = this.detail(job);
+    this.lastStale = detail.stale;
+    this.deps.host.post({ type: 'jobDetail', job: detail });
+  }
+
+  detail(job: JobRecord): PanelJobDetail {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriForJob(job).toString());
+    const stale = open !== undefined && job.status === 'succeeded' && hashText(open.getText()) !== job.fileHash;
+    return toPanelDetail(job, { stale, helpful: feedbackOf(this.deps.engine, job.id) });
+  }
+
+  private stream(jobId: string, e: JobEvent): void {
+    if (jobId !== this.selectedJobId || this.view !== 'job') return;
+    if (e.type === 'reasoning') this.deps.host.post({ type: 'jobDelta', jobId, reasoning: e.text });
+    else if (e.type === 'answer') this.deps.host.post({ type: 'jobDelta', jobId, answer: e.text });
+    else if (e.type === 'tokens') this.deps.host.post({ type: 'jobDelta', jobId, reasoningTokens: e.reasoningTokens, outputTokens: e.outputTokens });
+  }
+
+  private stopStream(): void {
+    this.unsubscribeStream?.();
+    this.unsubscribeStream = undefined;
+  }
+
+  private jobChanged(job: Readonly<JobRecord>): void {
+    this.deps.host.post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+    if (job.id === this.selectedJobId && this.view === 'job') {
+      if (isFinished(job.status)) this.stopStream();
+      // Streaming carries the text; a state change (started, finished, dismissed) re-sends the whole.
+      this.sendDetail(job as JobRecord);
+    }
+    if (isFinished(job.status) && this.view === 'cost') this.deps.host.post({ type: 'costReport', report: this.costReport() });
+  }
+
+  /** Keeps the stale badge live: re-sends the selected job when its file's edits flip it. */
+  private documentChanged(doc: vscode.TextDocument): void {
+    const job = this.selectedJobId ? this.deps.engine.jobs.get(this.selectedJobId) : undefined;
+    if (!job || this.view !== 'job' || job.status !== 'succeeded' || uriForJob(job).toString() !== doc.uri.toString()) return;
+    const stale = hashText(doc.getText()) !== job.fileHash;
+    if (stale !== this.lastStale) this.sendDetail(job);
+  }
+
+  costReport(): PanelCostReport {
+    const { ledger } = this.deps.engine;
+    const report = buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id));
+    const totals = ledger.totals();
+    const budget = this.deps.settings().engine.budget;
+    return { today: totals.today, month: totals.month, session: totals.session, dailyBudgetUsd: budget.dailyUsd, monthlyBudgetUsd: budget.monthlyUsd, days: report.days, models: report.models, tiers: report.tiers, costPerSuccessfulTaskUsd: report.costPerSuccessfulTaskUsd };
+  }
+
+  // ---- what the panel's buttons do ----------------------------------------------------
+
+  /** Does one panel action; throws with a message the panel shows when it cannot. */
+  async perform(action: PanelAction): Promise<void> {
+    const { engine, runs } = this.deps;
+    const job = engine.jobs.get(action.jobId);
+    if (!job) throw new Error('That job is no longer in the history.');
+    switch (action.type) {
+      case 'cancelJob':
+        if (!engine.cancel(job.id)) throw new Error('The job has already finished.');
+        return;
+      case 'rerun':
+        await runs.retry(job.id);
+        return;
+      case 'rerunWithExtendedThinking':
+        await runs.rerunWithExtendedThinking(job.id);
+        return;
+      case 'escalate':
+        await runs.escalate(job.id);
+        return;
+      case 'revealRange': {
+        const editor = await vscode.window.showTextDocument(uriForJob(job), { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+        const range = new vscode.Range(Math.max(0, action.startLine - 1), 0, Math.max(0, action.endLine - 1), Number.MAX_SAFE_INTEGER);
+        editor.selection = new vscode.Selection(range.start, editor.document.validateRange(range).end);
+        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        return;
+      }
+      case 'previewFix':
+        await this.deps.fixPreview.preview(job, action.findingId);
+        return;
+      case 'applyFix':
+        if (!(await applyFix(job, action.findingId))) throw new Error('VS Code did not apply the edit (is the file read-only?).');
+        await engine.markFixApplied(job.id);
+        void vscode.window.setStatusBarMessage('$(check) Deep Review: fix applied (Undo reverts it)', 4000);
+        return;
+      case 'dismissFinding': {
+        const i = findingIndex(action.findingId);
+        if (i === undefined || !job.result?.findings[i]) throw new Error('That finding no longer exists.');
+        const dismissed = job.dismissedFindings.includes(i) ? job.dismissedFindings.filter((x) => x !== i) : [...job.dismissedFindings, i];
+        engine.jobs.update(job.id, { dismissedFindings: dismissed });
+        this.deps.findings.show(uriForJob(job), job);
+        return;
+      }
+      case 'feedback':
+        await engine.setFeedback(job.id, action.helpful);
+        if (job.id === this.selectedJobId) this.sendDetail(job);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(jobToMarkdown(job));
+        void vscode.window.setStatusBarMessage('$(copy) Deep Review: result copied as Markdown', 3000);
+        return;
+      case 'export':
+        await exportJob(job, action.format);
+        return;
+    }
+  }
+
+  /** For the quick fix: whether a finding has a fix to apply. */
+  hasFix(jobId: string, id: string): boolean {
+    const i = findingIndex(id);
+    return i !== undefined && this.deps.engine.jobs.get(jobId)?.result?.findings[i]?.suggestedFix !== undefined;
+  }
+
+  dispose(): void {
+    this.stopStream();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** Only the user's own answer shows as pressed; an applied fix is success, not "Helpful". */
+function feedbackOf(engine: ReviewEngine, jobId: string): boolean | undefined {
+  const answer = engine.ledger.feedback(jobId);
+  return answer === undefined ? undefined : answer === 'helpful';
+}
+
+async function exportJob(job: JobRecord, format: 'markdown' | 'html'): Promise<void> {
+  const ext = format === 'html' ? 'html' : 'md';
+  const name = `${job.request.target.filePath.split(/[\\/]/).pop() ?? 'review'}.deep-review.${ext}`;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, filters: format === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } });
+  if (!target) return;
+  const text = format === 'html' ? jobToHtml(job) : jobToMarkdown(job);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  void vscode.window.setStatusBarMessage(`$(save) Deep Review: exported to ${vscode.workspace.asRelativePath(target)}`, 4000);
+}
