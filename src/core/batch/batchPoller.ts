@@ -67,6 +67,12 @@ export class BatchPoller {
     else this.schedule();
   }
 
+  /** Nothing is pending any more (found by a poll made outside the timer): stop polling. */
+  idle(): void {
+    this.clear();
+    this.delayMs = this.initialDelayMs;
+  }
+
   stop(): void {
     this.stopped = true;
     this.clear();

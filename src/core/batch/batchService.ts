@@ -230,7 +230,12 @@ export class BatchService {
 
   /** Checks every pending batch once; finishes the jobs of those that ended. Returns how many are pending. */
   pollNow(): Promise<number> {
-    this.polling ??= this.pollOnce().finally(() => (this.polling = undefined));
+    this.polling ??= this.pollOnce()
+      .then((pending) => {
+        if (pending === 0 && this.groups.size === 0) this.poller.idle();
+        return pending;
+      })
+      .finally(() => (this.polling = undefined));
     return this.polling;
   }
 
