@@ -76,8 +76,16 @@ export class BatchService {
   static async open(deps: BatchServiceDeps): Promise<BatchService> {
     const service = new BatchService(deps);
     const now = service.now();
+    const isStale = (j: BatchJobEntry) => j.state === 'submitting' && now - j.job.createdAt > STALE_SUBMISSION_MS;
+    const snapshot = await service.registry.read();
+    service.reserved = reservedUsd(snapshot);
+    // Opening only reads, unless a crashed submission needs closing.
+    if (!snapshot.jobs.some(isStale)) {
+      if (pendingBatchIds(snapshot).length > 0) service.poller.kick();
+      return service;
+    }
     const stale = await service.registry.update((data) => {
-      const cut = data.jobs.filter((j) => j.state === 'submitting' && now - j.job.createdAt > STALE_SUBMISSION_MS);
+      const cut = data.jobs.filter(isStale);
       for (const e of cut) {
         e.state = 'finished';
         e.job = { ...e.job, status: 'failed', finishedAt: now, costUsd: 0, costSource: 'table', error: { kind: 'internal', message: 'Interrupted while being submitted to the batch API: the editor or CLI stopped. It was probably not sent; run the review again.' } };
