@@ -9,6 +9,7 @@ import { ReviewEngine } from './core/reviewEngine';
 import type { PanelCostReport } from './protocol/panelMessages';
 import { FileTextStore } from './node/fileTextStore';
 import { ApiKeys } from './vscode/apiKeys';
+import { registerBatchJobs } from './vscode/batchJobs';
 import { DeepReviewCodeActions } from './vscode/codeActions';
 import { registerCommands, type CommandTable } from './vscode/commands';
 import { CostStatusBar } from './vscode/costStatusBar';
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   });
 
   engineForShutdown = engineReady;
+  registerBatchJobs(context, { engineReady, keys, log });
   let panel: ResultsPanel | undefined;
   const controllerReady = engineReady.then((engine) => {
     const controller = new ReviewController({
