@@ -53,10 +53,11 @@ export class BatchServer {
     readonly baseUrl: string,
   ) {}
 
-  static async start(): Promise<BatchServer> {
+  /** Listens on `port` (0: a random free one; a given one restarts a server a test stopped). */
+  static async start(port = 0): Promise<BatchServer> {
     let self: BatchServer | undefined;
     const server = http.createServer((req, res) => void self?.handle(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     self = new BatchServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return self;
   }
@@ -69,6 +70,19 @@ export class BatchServer {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The batches and files as JSON, to carry them across a window reload (see restore). */
+  snapshot(): string {
+    const batches = [...this.batches.values()].map((b) => ({ ...b, ranBeforeExpiry: [...b.ranBeforeExpiry] }));
+    return JSON.stringify({ batches, files: [...this.files.entries()], counter: this.counter });
+  }
+
+  restore(json: string): void {
+    const data = JSON.parse(json) as { batches: (Omit<ServerBatch, 'ranBeforeExpiry'> & { ranBeforeExpiry: string[] })[]; files: [string, { content: string; purpose: string; filename: string }][]; counter: number };
+    for (const b of data.batches) this.batches.set(b.id, { ...b, ranBeforeExpiry: new Set(b.ranBeforeExpiry) });
+    for (const [id, f] of data.files) this.files.set(id, f);
+    this.counter = data.counter;
   }
 
   /** Ends a batch: every request gets its answer. */
