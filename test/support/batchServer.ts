@@ -21,7 +21,9 @@ export interface ServerBatch {
   id: string;
   requests: StoredRequest[];
   /** in_progress until completed, expired or cancelled. */
-  state: 'in_progress' | 'canceling' | 'ended' | 'expired' | 'cancelled';
+  state: 'in_progress' | 'canceling' | 'ended' | 'expired' | 'cancelled' | 'failed';
+  /** Why an OpenAI batch failed validation as a whole. */
+  failure?: { code: string; message: string };
   polls: number;
   /** custom ids that ran before expiry (their results are kept). */
   ranBeforeExpiry: Set<string>;
@@ -89,6 +91,14 @@ export class BatchServer {
   complete(batchId: string): void {
     const b = this.mustGet(batchId);
     if (b.state === 'in_progress') this.end(b, 'ended');
+  }
+
+  /** Fails an OpenAI batch as a whole (as its validation does for a bad input file). */
+  fail(batchId: string, code: string, message: string): void {
+    const b = this.mustGet(batchId);
+    if (b.provider !== 'openai') throw new Error('only OpenAI batches fail as a whole');
+    b.state = 'failed';
+    b.failure = { code, message };
   }
 
   /** Expires a batch after the first `ran` requests ran; the rest expire. */
@@ -275,10 +285,10 @@ export class BatchServer {
   }
 
   private openaiBatch(b: ServerBatch): unknown {
-    const status = { in_progress: 'in_progress', canceling: 'cancelling', ended: 'completed', expired: 'expired', cancelled: 'cancelled' }[b.state];
+    const status = { in_progress: 'in_progress', canceling: 'cancelling', ended: 'completed', expired: 'expired', cancelled: 'cancelled', failed: 'failed' }[b.state];
     let completed = 0;
     let failed = 0;
-    if (b.state !== 'in_progress' && b.state !== 'canceling') {
+    if (b.state !== 'in_progress' && b.state !== 'canceling' && b.state !== 'failed') {
       for (const r of b.requests) {
         const f = this.fate(b, r);
         if (typeof f !== 'string' && f.type === 'succeeded') completed++;
@@ -289,7 +299,7 @@ export class BatchServer {
       id: b.id,
       object: 'batch',
       endpoint: '/v1/responses',
-      errors: null,
+      errors: b.failure ? { object: 'list', data: [{ code: b.failure.code, message: b.failure.message, param: null, line: 1 }] } : null,
       input_file_id: b.inputFileId,
       completion_window: '24h',
       status,

@@ -37,7 +37,7 @@ export function finishBatchJob(job: JobRecord, outcome: BatchItemOutcome | undef
     job: { ...base, status, costUsd: 0, costSource: 'table', error: { kind, message } },
     listUsd: 0,
   });
-  if (ctx.progress.phase === 'failed') return failed('bad-request', `${label} rejected batch ${ctx.batchId} as a whole: ${ctx.progress.failure ?? 'no reason given'}. Nothing was charged; run the review again.`);
+  if (ctx.progress.phase === 'failed') return failed('bad-request', `${label} rejected batch ${ctx.batchId} as a whole: ${(ctx.progress.failure ?? 'no reason given').replace(/\.+$/, '')}. Nothing was charged; run the review again.`);
   if (!outcome) {
     if (ctx.progress.expired) return failed('timeout', expiredMessage(label, ctx.batchId));
     return failed('server', `${label} ended batch ${ctx.batchId} without a result for this request. Nothing was charged for it; run the review again.`);

@@ -25,6 +25,10 @@ async function configure(values: Record<string, unknown>): Promise<void> {
   for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
 }
 
+function resetSettings(): Promise<void> {
+  return configure({ provider: undefined, baseUrl: undefined, 'routing.mode': undefined, 'budget.dailyUsd': undefined, 'budget.monthlyUsd': undefined, 'budget.confirmAboveUsd': undefined });
+}
+
 function sampleUri(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('the test workspace is not open');
@@ -52,6 +56,9 @@ describe('run later at half price across a window reload', function () {
       const queued = (await probe()).jobs.find((j) => j.jobId === jobId);
       assert.deepEqual(queued && { state: queued.state, batchId: queued.batchId }, { state: 'pending', batchId: batch.id });
       writeFileSync(marker, JSON.stringify({ port: Number(new URL(server.baseUrl).port), jobId, server: server.snapshot() }));
+      // The reloaded run starts with the other suites: leave no settings behind for them. The
+      // job keeps its base URL in the registry; only the key (a secret) must stay until phase 2.
+      await resetSettings();
       await server.close();
       await new Promise((r) => setTimeout(r, 500));
       await vscode.commands.executeCommand('workbench.action.reloadWindow');
@@ -85,7 +92,7 @@ describe('run later at half price across a window reload', function () {
       await vscode.commands.executeCommand('notifications.clearAll');
       await vscode.commands.executeCommand('deepReview.clearCache');
       await vscode.commands.executeCommand('deepReview.clearApiKey', { provider: 'anthropic' });
-      await configure({ provider: undefined, baseUrl: undefined, 'routing.mode': undefined, 'budget.dailyUsd': undefined, 'budget.monthlyUsd': undefined, 'budget.confirmAboveUsd': undefined });
+      await resetSettings();
     }
   });
 });

@@ -152,6 +152,26 @@ for (const provider of ['anthropic', 'openai'] as const) {
   });
 }
 
+describe('batch jobs: whole-batch failures', () => {
+  it('fails every job of an OpenAI batch that failed validation, with the provider’s reason', async () => {
+    const server = await BatchServer.start();
+    try {
+      const h = await openHarness('openai', server.apiBase);
+      const [ra, rb] = await submitTogether(h, ['one', 'two']);
+      server.fail(ra.batchId!, 'invalid_json_line', 'This line is not parseable as valid JSON.');
+      assert.equal(await h.batches.pollNow(), 0);
+      for (const r of [ra, rb]) {
+        const job = (await h.batches.get(r.jobId))!.job;
+        assert.equal(job.status, 'failed');
+        assert.equal(job.error?.message, `OpenAI rejected batch ${ra.batchId} as a whole: invalid_json_line: This line is not parseable as valid JSON. Nothing was charged; run the review again.`);
+        assert.equal(job.costUsd, 0);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('batch jobs: submission failures', () => {
   it('fails the job with the provider’s message (key redacted) when the batch cannot be created', async () => {
     const server = await BatchServer.start();
