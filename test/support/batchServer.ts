@@ -48,6 +48,8 @@ export class BatchServer {
   respond: (req: StoredRequest, provider: 'anthropic' | 'openai') => ItemAnswer = () => DEFAULT_ANSWER;
   /** End batches by themselves after this many status polls (undefined: only `complete`). */
   completeAfterPolls: number | undefined;
+  /** HTTP statuses the next batch creations answer with instead of creating (one each). */
+  readonly failCreates: number[] = [];
   private counter = 0;
 
   private constructor(
@@ -157,6 +159,8 @@ export class BatchServer {
     if (path.startsWith('/v1/messages/batches')) {
       if (req.headers['x-api-key'] === undefined || req.headers['anthropic-version'] !== '2023-06-01') return { status: 401, json: anthropicError('authentication_error', 'invalid x-api-key') };
       if (m === 'POST' && path === '/v1/messages/batches') {
+        const status = this.failCreates.shift();
+        if (status) return { status, json: anthropicError(status === 529 ? 'overloaded_error' : 'api_error', 'Overloaded') };
         const parsed = JSON.parse(raw.toString('utf8')) as { requests: { custom_id: string; params: Record<string, unknown> }[] };
         const b = this.newBatch('anthropic', this.id('msgbatch_'), parsed.requests.map((r) => ({ customId: r.custom_id, body: r.params })));
         return { json: this.anthropicBatch(b) };
@@ -191,6 +195,8 @@ export class BatchServer {
         return f ? f.content : { status: 404, json: { error: { message: 'No such file', type: 'invalid_request_error', param: null, code: null } } };
       }
       if (m === 'POST' && path === '/v1/batches') {
+        const status = this.failCreates.shift();
+        if (status) return { status, json: { error: { message: 'The server is overloaded.', type: 'server_error', param: null, code: null } } };
         const p = JSON.parse(raw.toString('utf8')) as { input_file_id: string; endpoint: string; completion_window: string };
         const f = this.files.get(p.input_file_id);
         if (!f || p.endpoint !== '/v1/responses' || p.completion_window !== '24h') return { status: 400, json: { error: { message: 'bad batch', type: 'invalid_request_error', param: null, code: null } } };

@@ -31,6 +31,8 @@ export interface BatchServiceDeps {
   /** How long a request waits for others to share its batch (default 2 s). */
   windowMs?: number;
   poller?: PollerOptions;
+  /** Waits between attempts to create a batch (injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BatchSubmitResult {
@@ -52,6 +54,9 @@ interface Group {
   sent: Promise<{ batchId?: string; error?: string }>;
   resolve: (r: { batchId?: string; error?: string }) => void;
 }
+
+/** Creating a batch is retried this often when the provider answered with a retryable status. */
+const CREATE_ATTEMPTS = 3;
 
 /** A `submitting` entry older than this belongs to a process that died in its window. */
 const STALE_SUBMISSION_MS = 10 * 60_000;
@@ -181,7 +186,7 @@ export class BatchService {
     const ids = new Set(group.items.map((i) => i.jobId));
     try {
       const api = this.deps.apiFor(group.provider, group.baseUrl);
-      const created = await api.create(group.items.map((i) => i.line));
+      const created = await this.createWithRetry(api, group.items.map((i) => i.line));
       const now = this.now();
       await this.registry.update((d) => {
         d.batches.push({ batchId: created.batchId, provider: group.provider, baseUrl: group.baseUrl, inputFileId: created.inputFileId, submittedAt: now, providerStatus: 'submitted', polls: 0 });
@@ -204,6 +209,24 @@ export class BatchService {
         listUsd: 0,
       }));
       group.resolve({ error: message });
+    }
+  }
+
+  /**
+   * Retries only when the provider answered with a retryable status (429, 529, 5xx): the batch was
+   * then not created. A network failure or timeout is not retried: the batch may exist, and a
+   * second one would be paid twice.
+   */
+  private async createWithRetry(api: ProviderBatchApi, lines: BatchRequestLine[]): Promise<{ batchId: string; inputFileId?: string }> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await api.create(lines);
+      } catch (err) {
+        const answered = isModelError(err) && err.details.status !== undefined && err.details.retryable === true;
+        if (!answered || attempt >= CREATE_ATTEMPTS) throw err;
+        await sleep(Math.min(30_000, err.details.retryAfterMs ?? 1000 * 2 ** (attempt - 1)));
+      }
     }
   }
 

@@ -61,6 +61,9 @@ export function settings(provider: BatchProviderId, baseUrl: string, overrides: 
   };
 }
 
+/** Waits the harness's services were asked for between create attempts. */
+export const sleeps: number[] = [];
+
 export interface Harness {
   engine: ReviewEngine;
   batches: BatchService;
@@ -88,6 +91,9 @@ export async function openHarness(provider: BatchProviderId, baseUrl: string, st
     settings: s,
     warn: (w) => warnings.push(w),
     timers,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
     apiFor: (p, url) => (p === 'anthropic' ? new AnthropicBatchApi({ baseUrl: url, apiKey: KEY }) : new OpenAIBatchApi({ baseUrl: url, apiKey: KEY })),
   });
   return { engine, batches, timers, store, warnings };

@@ -7,7 +7,7 @@ import type { BatchProviderId } from '../../../src/core/batch/batchTypes';
 import { costOfUsage } from '../../../src/core/cost';
 import { MemoryTextStore } from '../../../src/core/storage';
 import { BatchServer, DEFAULT_ANSWER } from '../../support/batchServer';
-import { CODE, KEY, openHarness, request, submitNow, submitTogether } from './batchHarness';
+import { CODE, KEY, openHarness, request, sleeps, submitNow, submitTogether } from './batchHarness';
 
 const MODEL: Record<BatchProviderId, string> = { anthropic: 'claude-sonnet-4-5', openai: 'gpt-5' };
 
@@ -88,6 +88,21 @@ for (const provider of ['anthropic', 'openai'] as const) {
       assert.equal(server.batches.size, 1);
       assert.equal(ra.batchId, rb.batchId);
       assert.equal(server.onlyBatch().requests.length, 2);
+    });
+
+    it('retries creating the batch when the provider is overloaded, and only then', async () => {
+      const h = await openHarness(provider, server.apiBase);
+      server.failCreates.push(529, 503);
+      sleeps.length = 0;
+      const s = await submitNow(h);
+      assert.equal(s.status, 'submitted');
+      assert.deepEqual(sleeps, [1000, 2000], 'backed off between attempts');
+      assert.equal(server.batches.size, 1, 'one batch, not three');
+      server.failCreates.push(529, 529, 529);
+      const failed = await submitNow(h, 'again');
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error ?? '', /HTTP 529/);
+      assert.equal(server.batches.size, 1);
     });
 
     it('cancels at the provider, and the job ends cancelled at no cost', async () => {
