@@ -130,6 +130,8 @@ export class BatchService {
       const started = engine.start(plan);
       return { jobId: started.jobId, status: 'succeeded', provider, fromCache: true, joined: false };
     }
+    const streaming = engine.jobs.inFlight(plan.cacheKey);
+    if (streaming) return { jobId: streaming.id, status: streaming.status, provider, fromCache: false, joined: true };
     const data = await this.registry.read();
     const twin = data.jobs.find((j) => j.state !== 'finished' && j.job.cacheKey === plan.cacheKey);
     if (twin) return { jobId: twin.jobId, status: 'submitted', batchId: twin.batchId, provider, fromCache: false, joined: true };
