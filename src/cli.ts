@@ -15,13 +15,14 @@ import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
 import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
 import { createModelClient } from './core/providers/providerFactory';
-import { ReviewEngine } from './core/reviewEngine';
+import { ReviewEngine, type EngineSettings } from './core/reviewEngine';
 import type { ReviewRequestInput } from './core/request';
 import { waitLine } from './core/waitDescription';
 import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
+import { runBatchCommand, submitBatchReview } from './cli/cliBatch';
 
 const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 
@@ -113,20 +114,22 @@ async function review(cmd: ReviewCommand): Promise<number> {
   if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
   if (cmd.noCache) request.options = { ...request.options, noCache: true };
   const warnings: string[] = [];
+  const store = new FileTextStore(dataDir());
+  const settings = (): EngineSettings => ({
+    routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
+    budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 },
+    priceOverrides: {},
+    concurrency: 1,
+    cacheMaxBytes: 50 * 1024 * 1024,
+    redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
+  });
   const engine = await ReviewEngine.open({
-    store: new FileTextStore(dataDir()),
+    store,
     warn: (w) => {
       warnings.push(w);
       process.stderr.write(`warning: ${w}\n`);
     },
-    settings: () => ({
-      routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
-      budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 },
-      priceOverrides: {},
-      concurrency: 1,
-      cacheMaxBytes: 50 * 1024 * 1024,
-      redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
-    }),
+    settings,
     clientFor: (spec) =>
       createModelClient({
         provider: spec.provider,
@@ -138,6 +141,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
   });
   const plan = await engine.plan(request, text);
   for (const n of plan.notices) process.stderr.write(`note: ${n}\n`);
+  if (cmd.batch) return submitBatchReview(engine, plan, store, settings, cmd.format, { stdout: (t) => writeOut(cmd, t), stderr: (t) => process.stderr.write(t), env: process.env });
   const started = engine.start(plan);
   const job = engine.jobs.get(started.jobId)!;
   if (!started.fromCache) {
@@ -186,6 +190,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd.command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;
+    }
+    if (cmd.command === 'jobs' || cmd.command === 'result') {
+      const write = (t: string) => (cmd.command === 'result' && cmd.output ? writeFileSync(cmd.output, t) : process.stdout.write(t));
+      return await runBatchCommand(cmd, dataDir(), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env }, write);
     }
     return cmd.command === 'cost' ? await cost() : await review(cmd);
   } catch (err) {

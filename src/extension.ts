@@ -6,6 +6,7 @@ import { ReviewEngine } from './core/reviewEngine';
 import { FileTextStore } from './node/fileTextStore';
 import { webviewMessageSchema, type HostMessage, type WebviewMessage } from './protocol/panelMessages';
 import { ApiKeys } from './vscode/apiKeys';
+import { registerBatchJobs } from './vscode/batchJobs';
 import { DeepReviewCodeActions } from './vscode/codeActions';
 import { createCommands, registerCommands } from './vscode/commands';
 import { CostStatusBar } from './vscode/costStatusBar';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     clientFor: (spec) => providers.clientFor(spec),
   });
   engineForShutdown = engineReady;
+  registerBatchJobs(context, { engineReady, keys, log });
   const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host }));
   servicesReady.catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);

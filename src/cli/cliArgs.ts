@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ModelTier, ReasoningEffort } from '../core/request';
+import { parseBatchCommand, type JobsCommand, type ResultCommand } from './cliBatch';
 
 const KEY_VARS = PROVIDER_IDS.flatMap((p) => (PROVIDER_CATALOG[p].needsKey && PROVIDER_CATALOG[p].keyEnvVar ? [PROVIDER_CATALOG[p].keyEnvVar] : []));
 const KEYLESS = PROVIDER_IDS.filter((p) => p !== 'vscode-lm' && !PROVIDER_CATALOG[p].needsKey).map((p) => PROVIDER_CATALOG[p].label.replace(/ \(.*\)$/, ''));
@@ -13,12 +14,17 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>]
+      [--instruction <text>] [--context-lines <n>] [--batch]
   deep-review cost            totals: today, month, thinking vs answer, per tier
+  deep-review jobs [--format text|json]                 jobs, with batch jobs' provider status
+  deep-review result <jobId> [--wait] [--format …]      a finished job, as review prints it
+
+--batch runs the review later at half price through the provider's batch API (anthropic,
+openai): it submits and exits at once; get the answer with \`deep-review result <jobId>\`.
 
 Keys come from ${KEY_VARS.join(', ')}
 (${KEYLESS.join(' and ')} need none). Data lives in $DEEP_REVIEW_HOME, or $XDG_DATA_HOME/deep-review.
-Exit codes: 0 done, 1 model/provider/runtime failure, 2 bad usage.`;
+Exit codes: 0 done, 1 model/provider/runtime failure, 2 bad usage, 3 still pending (result).`;
 
 export class UsageError extends Error {}
 
@@ -44,9 +50,11 @@ export interface ReviewCommand {
   budgetUsd?: number;
   instruction?: string;
   contextLines: number;
+  /** Run later at half price through the provider's batch API (see cliBatch.ts). */
+  batch: boolean;
 }
 
-export type CliCommand = ReviewCommand | { command: 'cost' } | { command: 'help' };
+export type CliCommand = ReviewCommand | JobsCommand | ResultCommand | { command: 'cost' } | { command: 'help' };
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
@@ -68,6 +76,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (rest.length > 0) throw new UsageError(`“cost” takes no arguments.`);
     return { command: 'cost' };
   }
+  if (command === 'jobs' || command === 'result') return parseBatchCommand(command, rest);
   if (command !== 'review') throw new UsageError(`Unknown command “${command}”.`);
   let parsed;
   try {
@@ -90,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'budget-usd': { type: 'string' },
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
+        batch: { type: 'boolean', default: false },
       },
     });
   } catch (err) {
@@ -131,5 +141,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     budgetUsd: budget === undefined ? undefined : Number(budget),
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
+    batch: values.batch === true,
   };
 }

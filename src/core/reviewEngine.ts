@@ -224,7 +224,8 @@ export class ReviewEngine {
     await Promise.all([this.jobs.flush(), this.cache.flush(), this.waitWrite]);
   }
 
-  private newRecord(plan: ReviewPlan, now: number): JobRecord {
+  /** The queued record a plan starts as (also used by the batch layer, src/core/batch/). */
+  newRecord(plan: ReviewPlan, now: number): JobRecord {
     const r = plan.route;
     const route: JobRoute = {
       tier: r.tier,
@@ -374,11 +375,14 @@ export class ReviewEngine {
 
   /** Worst-case cost of each queued or running job, released when it finishes. */
   private readonly reserved = new Map<string, number>();
+  /** Budget held outside this engine's queue (jobs waiting at a provider's batch API). */
+  readonly reservationSources: Array<() => number> = [];
 
   /** What is spent plus what jobs in flight may still spend: budgets hold across concurrent jobs. */
   committedSpend(): { todayUsd: number; monthUsd: number } {
     const spent = this.ledger.spent();
     let inFlight = 0;
+    for (const source of this.reservationSources) inFlight += source();
     for (const usd of this.reserved.values()) inFlight += usd;
     return { todayUsd: spent.todayUsd + inFlight, monthUsd: spent.monthUsd + inFlight };
   }
@@ -410,7 +414,7 @@ export class ReviewEngine {
 
   private waitWrite: Promise<void> = Promise.resolve();
 
-  private ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
+  ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
     const u = cached ? undefined : job.usage;
     const reasoningTokens = u?.reasoningTokens ?? 0;
     const outputTokens = u?.outputTokens ?? 0;
@@ -435,7 +439,7 @@ export class ReviewEngine {
   }
 }
 
-function specOf(route: JobRoute): ModelSpec {
+export function specOf(route: JobRoute): ModelSpec {
   return {
     provider: route.provider,
     model: route.model,

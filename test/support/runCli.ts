@@ -1,9 +1,17 @@
 // Runs the built CLI (dist/cli.js) in a child process. Async on purpose: the test model server
 // lives in the test's own process and must keep serving while the CLI talks to it.
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const CLI = join(resolve(__dirname, '..', '..', '..'), 'dist', 'cli.js');
+/** The repository root: the bundled test may sit at any depth under out/test/unit. */
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const CLI = join(repoRoot(__dirname), 'dist', 'cli.js');
 
 export interface CliRun {
   code: number | null;
