@@ -19,6 +19,8 @@ import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
+import { TEAM_COMMANDS, runTeamCommand } from './cli/teamCommands';
+import { reviewOnServer } from './cli/teamReview';
 
 const KEY_ENV: Partial<Record<ProviderId, string>> = {
   openai: 'OPENAI_API_KEY',
@@ -118,6 +120,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
   if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
   const text = readFileSync(path, 'utf8');
   const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+  if (cmd.server) return reviewOnServer({ ...cmd, server: cmd.server }, buildRequest(cmd, text, display), text, (t) => writeOut(cmd, t));
   const provider = pickProvider(cmd);
   const envVar = KEY_ENV[provider];
   const apiKey = envVar ? process.env[envVar] : undefined;
@@ -199,6 +202,7 @@ async function cost(): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    if ((TEAM_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return await runTeamCommand(argv);
     const cmd = parseCliArgs(argv);
     if (cmd.command === 'help') {
       process.stdout.write(`${USAGE}\n`);

@@ -9,8 +9,9 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>]
+      [--instruction <text>] [--context-lines <n>] [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
   deep-review cost            totals: today, month, thinking vs answer, per tier
+  deep-review team|server|worker …   team mode on PostgreSQL (deep-review team --help)
 
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY
 (Ollama needs none). Data lives in $DEEP_REVIEW_HOME, or $XDG_DATA_HOME/deep-review.
@@ -40,6 +41,8 @@ export interface ReviewCommand {
   budgetUsd?: number;
   instruction?: string;
   contextLines: number;
+  /** Team mode: send the review to this server instead of a provider. */
+  server?: string;
 }
 
 export type CliCommand = ReviewCommand | { command: 'cost' } | { command: 'help' };
@@ -54,6 +57,11 @@ function nonNegativeInt(value: string | undefined, flag: string): number | undef
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number (got “${value}”).`);
   return Number(value);
+}
+
+function serverUrl(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^https?:\/\/\S+$/.test(value)) throw new UsageError(`--server must be the team server's http(s) URL (got “${value}”).`);
+  return value;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -86,6 +94,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'budget-usd': { type: 'string' },
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
+        server: { type: 'string' },
       },
     });
   } catch (err) {
@@ -127,5 +136,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     budgetUsd: budget === undefined ? undefined : Number(budget),
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
+    server: serverUrl(values.server),
   };
 }
