@@ -1,5 +1,5 @@
 // A model server for load: answers every request (any path) with an OpenAI-compatible chat
-// stream after `delayMs`, echoes the request's REQ-<n> marker in the summary so each client can
+// stream after `delayMs`, echoes the request’s REQ-<id> marker in the summary so each client can
 // check it got its own answer, and counts requests in flight (and the most ever at once).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +48,7 @@ export class FastModelServer {
       return;
     }
     await new Promise((r) => setTimeout(r, this.delayMs));
-    const marker = /REQ-\d+/.exec(body)?.[0] ?? 'none';
+    const marker = /REQ-[A-Za-z0-9]+/.exec(body)?.[0] ?? 'none';
     const answer = JSON.stringify({ summary: `Reviewed ${marker}.`, findings: [], answer: `Nothing wrong in ${marker}.` });
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const chunk of chatSse(chatCompletionChunks({ model: 'gpt-5-mini', reasoning: ['Looking at ', marker], content: [answer], usage: { prompt_tokens: 400, completion_tokens: 60, total_tokens: 460 } }))) res.write(chunk);
