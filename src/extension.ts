@@ -20,6 +20,7 @@ import { trackActiveEditorProblems } from './vscode/problemsContextKey';
 import { chooseProviderAndModels, clearApiKey, setApiKey } from './vscode/providerSetup';
 import { ResultsPanel } from './vscode/resultsPanel';
 import { ReviewController } from './vscode/reviewController';
+import { registerTeamMode } from './vscode/teamMode';
 import { ExtensionRuntime } from './vscode/runtime';
 import { engineSettingsFor, readSettings, type DeepReviewSettings } from './vscode/settings';
 
@@ -92,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   });
 
   engineForShutdown = engineReady;
+  registerTeamMode(context, engineReady);
   let panel: ResultsPanel | undefined;
   const controllerReady = engineReady.then((engine) => {
     const controller = new ReviewController({

@@ -6,7 +6,8 @@ import { openDb, type Db } from '../server/db';
 import { TeamServer } from '../server/httpServer';
 import { jsonLogger } from '../server/log';
 import { SCHEMA_VERSION, migrate, schemaVersion } from '../server/schema';
-import { readModelConfig, writeModelConfig } from '../server/teamConfig';
+import { missingModelMessage } from '../core/modelSettings';
+import { readModelConfig, routingOf, writeModelConfig } from '../server/teamConfig';
 import { Worker } from '../server/worker';
 import { UsageError } from './cliArgs';
 import { TEAM_USAGE, modelConfigFromFlags, numberFlag, parseTeamArgs, type TeamArgs } from './teamArgs';
@@ -132,6 +133,8 @@ async function worker(db: Db, args: TeamArgs): Promise<number> {
   if (flags) await writeModelConfig(db, flags);
   const config = flags ?? (await readModelConfig(db));
   if (!config) throw new UsageError('No model is configured for the team: give --provider (and --model, --base-url).');
+  const missing = missingModelMessage(routingOf(config).tiers);
+  if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
   const log = jsonLogger('worker');
   const keyFor = (provider: keyof typeof PROVIDER_CATALOG) => {
     const envVar = PROVIDER_CATALOG[provider].keyEnvVar;

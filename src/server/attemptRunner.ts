@@ -14,7 +14,8 @@ import type { AttemptOutcome, ClaimedJob } from './queue';
 export type StreamEvent = Exclude<JobEvent, { type: 'state' }>;
 
 export interface AttemptDeps {
-  client: ModelClient;
+  /** Builds the client; a configuration error (no key, bad URL) fails the attempt, not the worker. */
+  client(): ModelClient;
   priceOverrides: PriceOverrides;
   emit(event: StreamEvent): void;
   signal: AbortSignal;
@@ -76,7 +77,7 @@ export async function runAttempt(job: ClaimedJob, deps: AttemptDeps): Promise<At
   });
   deps.emit({ type: 'phase', phase, elapsedMs: 0 });
   try {
-    for await (const event of deps.client.stream({ spec, system: prompt.system, prompt: prompt.prompt, signal: deps.signal })) {
+    for await (const event of deps.client().stream({ spec, system: prompt.system, prompt: prompt.prompt, signal: deps.signal })) {
       switch (event.type) {
         case 'reasoning-delta':
           if (phase === 'connecting') deps.emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });

@@ -111,8 +111,7 @@ export class Worker {
     events.push({ type: 'attempt', data: { attempt: job.attempt, outcome: 'started', worker: this.id } });
     const done = (async () => {
       try {
-        const client = this.opts.clientFor({ ...job.route });
-        const outcome = await runAttempt(job, { client, priceOverrides: this.opts.priceOverrides, emit: (e) => events.push(e), signal: abort.signal });
+        const outcome = await runAttempt(job, { client: () => this.opts.clientFor({ ...job.route }), priceOverrides: this.opts.priceOverrides, emit: (e) => events.push(e), signal: abort.signal });
         await events.flush();
         if ('aborted' in outcome) {
           shutdown = this.stopping;

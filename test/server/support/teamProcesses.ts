@@ -1,8 +1,25 @@
 // Starts the built CLI's `server` and `worker` as real child processes (so they can be killed
 // with -9 and restarted), plus helpers to run team admin commands and read their output.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI, runCli, type CliRun } from '../../support/runCli';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { freePort } from './postgres';
+
+/** dist/cli.js of this checkout, found from wherever the test bundle runs (out/test/…). */
+function cliPath(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist', 'cli.js');
+}
+const CLI = cliPath();
+// Inside the VS Code extension host process.execPath may be Electron: run it as plain Node.
+const NODE_ENV = { PATH: process.env.PATH, ELECTRON_RUN_AS_NODE: '1' };
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 export interface Proc {
   child: ChildProcess;
@@ -15,7 +32,7 @@ export interface Proc {
 }
 
 function startProc(args: string[], env: Record<string, string | undefined>, readyPattern: RegExp, timeoutMs = 20_000): Promise<Proc> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...NODE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const proc: Proc = {
@@ -74,8 +91,15 @@ export function startWorker(database: string, w: WorkerSetup): Promise<Proc> {
   );
 }
 
-export async function teamCli(args: string[], database: string): Promise<CliRun> {
-  return runCli([...args, '--database', database], {}, process.cwd());
+export function teamCli(args: string[], database: string): Promise<CliRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--database', database], { env: NODE_ENV });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 export async function addMember(database: string, name: string): Promise<string> {
