@@ -3,6 +3,7 @@
 // reserved, atomically — queued as a new job. One transaction under the team row lock, so ten
 // concurrent requests against a budget that fits one send exactly one.
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { jobRecordSchema, type JobRecord } from '../core/job';
 import type { Member } from './admin';
 import { teamLimits } from './admin';
@@ -32,30 +33,19 @@ export interface SubmitOutcome {
 
 export async function submit(db: Db, member: Member, plan: ServerPlan): Promise<SubmitOutcome> {
   const submissionId = `s_${randomUUID()}`;
+  // A cache hit spends nothing, so it needs no budget lock: answered without queueing behind
+  // submissions that do.
+  if (!plan.request.options.noCache) {
+    const hit = await inTransaction(db, (c) => answerFromCache(c, member, plan, submissionId));
+    if (hit) return hit;
+  }
   return inTransaction(db, async (c) => {
-    // Serializes every submission: the budget read and the reservation cannot interleave.
+    // Serializes every paid submission: the budget read and the reservation cannot interleave.
     await c.query('SELECT id FROM team WHERE id = 1 FOR UPDATE');
+    // Finished while this request waited for the lock: the cache has it now.
     if (!plan.request.options.noCache) {
-      const hit = await one<{ record: unknown }>(c, 'UPDATE analysis_cache SET hits = hits + 1 WHERE cache_key = $1 RETURNING record', [plan.cacheKey]);
-      const cached = hit ? jobRecordSchema.safeParse(hit.record) : undefined;
-      if (cached?.success) {
-        const now = Date.now();
-        const record: JobRecord = {
-          ...cached.data,
-          id: submissionId,
-          request: plan.request,
-          fileHash: plan.fileHash,
-          createdAt: now,
-          startedAt: now,
-          finishedAt: now,
-          fromCache: true,
-          costUsd: 0,
-          costSource: 'table',
-          warnings: [...plan.notices, ...cached.data.warnings, 'Answered from the team cache; no tokens were spent.'],
-        };
-        await c.query('INSERT INTO submissions (id, member_id, cache_key, record) VALUES ($1, $2, $3, $4::jsonb)', [submissionId, member.id, plan.cacheKey, JSON.stringify(record)]);
-        return { jobId: submissionId, status: 'succeeded', cached: true, joined: false };
-      }
+      const hit = await answerFromCache(c, member, plan, submissionId);
+      if (hit) return hit;
     }
     const active = await one<{ id: string; status: 'queued' | 'running' }>(c, "SELECT id, status FROM jobs WHERE cache_key = $1 AND status IN ('queued', 'running')", [plan.cacheKey]);
     if (active) {
@@ -81,6 +71,28 @@ export async function submit(db: Db, member: Member, plan: ServerPlan): Promise<
     await c.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, jobId]);
     return { jobId: submissionId, status: 'queued', cached: false, joined: false };
   });
+}
+
+async function answerFromCache(c: PoolClient, member: Member, plan: ServerPlan, submissionId: string): Promise<SubmitOutcome | undefined> {
+  const hit = await one<{ record: unknown }>(c, 'UPDATE analysis_cache SET hits = hits + 1 WHERE cache_key = $1 RETURNING record', [plan.cacheKey]);
+  const cached = hit ? jobRecordSchema.safeParse(hit.record) : undefined;
+  if (!cached?.success) return undefined;
+  const now = Date.now();
+  const record: JobRecord = {
+    ...cached.data,
+    id: submissionId,
+    request: plan.request,
+    fileHash: plan.fileHash,
+    createdAt: now,
+    startedAt: now,
+    finishedAt: now,
+    fromCache: true,
+    costUsd: 0,
+    costSource: 'table',
+    warnings: [...plan.notices, ...cached.data.warnings, 'Answered from the team cache; no tokens were spent.'],
+  };
+  await c.query('INSERT INTO submissions (id, member_id, cache_key, record) VALUES ($1, $2, $3, $4::jsonb)', [submissionId, member.id, plan.cacheKey, JSON.stringify(record)]);
+  return { jobId: submissionId, status: 'succeeded', cached: true, joined: false };
 }
 
 export interface SubmissionView {

@@ -109,6 +109,8 @@ export class Worker {
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     const events = new EventBuffer(this.opts.db, job.id, 100, (err) => this.opts.log('warn', 'event write failed', { job: job.id, error: String(err) }));
     events.push({ type: 'attempt', data: { attempt: job.attempt, outcome: 'started', worker: this.id } });
+    // The first event tells the client its job left the queue: send it now, not with the next batch.
+    void events.flush();
     const done = (async () => {
       try {
         const outcome = await runAttempt(job, { client: () => this.opts.clientFor({ ...job.route }), priceOverrides: this.opts.priceOverrides, emit: (e) => events.push(e), signal: abort.signal });
