@@ -21,7 +21,7 @@ export async function runTeamCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const args = parseTeamArgs(command === 'team' ? rest.slice(1) : rest, process.env);
-  const db = openDb(args.database, { application: `deep-review ${command}` });
+  const db = openDb(args.database, { application: `deep-review ${command}`, max: command === 'server' ? 20 : 10 });
   try {
     if (command === 'server') return await server(db, args);
     if (command === 'worker') return await worker(db, args);

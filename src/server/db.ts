@@ -11,7 +11,8 @@ export function openDb(url: string, opts: { max?: number; application?: string }
     max: opts.max ?? 10,
     options: '-c timezone=UTC',
     application_name: opts.application ?? 'deep-review',
-    connectionTimeoutMillis: 10_000,
+    // Under a burst, requests wait for a connection rather than fail at once.
+    connectionTimeoutMillis: 30_000,
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);

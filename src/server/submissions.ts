@@ -39,9 +39,24 @@ export async function submit(db: Db, member: Member, plan: ServerPlan): Promise<
     const hit = await inTransaction(db, (c) => answerFromCache(c, member, plan, submissionId));
     if (hit) return hit;
   }
+  try {
+    return await queue(db, member, plan, submissionId);
+  } catch (err) {
+    // Without budgets there is no lock, so two identical questions can race to queue: the
+    // partial unique index lets one win, and the other joins it.
+    if ((err as { code?: string }).code !== '23505') throw err;
+    return queue(db, member, plan, submissionId);
+  }
+}
+
+async function queue(db: Db, member: Member, plan: ServerPlan, submissionId: string): Promise<SubmitOutcome> {
   return inTransaction(db, async (c) => {
-    // Serializes every paid submission: the budget read and the reservation cannot interleave.
-    await c.query('SELECT id FROM team WHERE id = 1 FOR UPDATE');
+    const teamLimit = await teamLimits(c);
+    const memberLimit = await teamLimits(c, member.id);
+    const budgeted = plan.worstUsd !== null && [teamLimit.dailyUsd, teamLimit.monthlyUsd, memberLimit.dailyUsd, memberLimit.monthlyUsd].some((l) => l !== null && l > 0);
+    // With a budget to hold, every paid submission is serialized on the team row: the budget
+    // read and the reservation cannot interleave.
+    if (budgeted) await c.query('SELECT id FROM team WHERE id = 1 FOR UPDATE');
     // Finished while this request waited for the lock: the cache has it now.
     if (!plan.request.options.noCache) {
       const hit = await answerFromCache(c, member, plan, submissionId);
@@ -55,7 +70,8 @@ export async function submit(db: Db, member: Member, plan: ServerPlan): Promise<
     const warnings = [...plan.notices];
     if (plan.worstUsd === null) {
       warnings.push(`The model ${plan.route.model} has no known price, so its cost can't be checked against the budgets and will show as unknown.`);
-    } else {
+    } else if (budgeted) {
+      // Limits read again under the lock: an admin may have just changed them.
       const refusal =
         budgetRefusal('team', plan.worstUsd, await committedSpend(c), await teamLimits(c)) ??
         budgetRefusal('member', plan.worstUsd, await committedSpend(c, member.id), await teamLimits(c, member.id));

@@ -88,8 +88,7 @@ describe('team mode: load and failures (PostgreSQL)', function () {
     const client = new TeamClient(server.url, token);
     const submitted = await client.submit(request('REQ-KILL'));
     const result = client.follow(submitted.jobId);
-    const before = model.requests;
-    await until(() => model.requests > before && model.inFlight === 1, 10_000, 'the call to start');
+    await until(() => model.heldOpen === 1, 10_000, 'the call to start');
     await a.kill9();
     const killedAt = Date.now();
     model.hold = () => false;
@@ -116,7 +115,7 @@ describe('team mode: load and failures (PostgreSQL)', function () {
     const client = new TeamClient(server.url, token);
     const submitted = await client.submit(request('REQ-TERM'));
     const result = client.follow(submitted.jobId);
-    await until(() => model.inFlight === 1, 10_000, 'the call to start');
+    await until(() => model.heldOpen === 1, 10_000, 'the call to start');
     assert.equal(await a.stop(), 0, 'the worker exits cleanly');
     assert.match(a.output(), /job released/);
     model.hold = () => false;

@@ -27,6 +27,11 @@ export class FastModelServer {
     return self;
   }
 
+  /** Held calls whose connection is still open. */
+  get heldOpen(): number {
+    return this.held.size;
+  }
+
   async close(): Promise<void> {
     for (const r of this.held) r.destroy();
     this.server.closeAllConnections();
@@ -45,6 +50,7 @@ export class FastModelServer {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(': thinking\n\n');
       this.held.add(res);
+      res.on('close', () => this.held.delete(res));
       return;
     }
     await new Promise((r) => setTimeout(r, this.delayMs));
