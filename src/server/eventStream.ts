@@ -64,6 +64,15 @@ export async function streamSubmission(db: Db, member: Member, submissionId: str
       lastWrite = Date.now();
     }
     if (rows.rows.length === PAGE) continue;
+    if (rows.rows.length === 0) {
+      // Resumed past the end (a client's Last-Event-ID beyond `done`): close with the record.
+      const view = await viewSubmission(db, member, submissionId);
+      if (view?.record) {
+        send('done', 'done', { record: view.record, status: view.status });
+        res.end();
+        return true;
+      }
+    }
     if (Date.now() - lastWrite > KEEPALIVE_MS) {
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();

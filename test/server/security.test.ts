@@ -119,6 +119,22 @@ describe('team mode: budgets, injection, limits (PostgreSQL)', function () {
     assert.ok(usage.rows[0].n >= 2, 'usage rows survive');
   });
 
+  it('keeps the provider key on the worker and member tokens out of the database and the logs', async () => {
+    const token = await addMember(db, 'grace');
+    const r = await post(server.url, token, { request: request('const REQ-300 = 1;') });
+    assert.equal(r.status, 202);
+    await new TeamClient(server.url, token).follow(String(r.body.jobId));
+    const tables = ['members', 'jobs', 'usage', 'submissions', 'job_events', 'analysis_cache', 'team'];
+    let dump = '';
+    for (const t of tables) dump += (await sql.query(`SELECT coalesce(string_agg(row_to_json(x)::text, ' '), '') AS d FROM ${t} x`)).rows[0].d;
+    assert.ok(dump.includes('REQ-300'), 'the dump holds the data');
+    for (const secret of ['sk-worker-only-SENTINEL', token]) {
+      assert.ok(!dump.includes(secret), 'not in the database');
+      assert.ok(!server.output().includes(secret), 'not in the server log');
+    }
+    assert.ok(!worker.output().includes('sk-worker-only-SENTINEL'), 'not in the worker log');
+  });
+
   it('limits each member’s request rate', async () => {
     const limited = await startServer(db, { extra: ['--rate-per-minute', '3'] });
     try {
