@@ -42,17 +42,17 @@ interface JobRow {
   created_at: Date;
 }
 
-/** Claims the oldest claimable job (queued, or running with an expired lease), or undefined. */
-export async function claimJob(db: Db, workerId: string, leaseMs: number): Promise<ClaimedJob | undefined> {
-  for (;;) {
-    const result = await inTransaction(db, async (c): Promise<ClaimedJob | 'retry' | undefined> => {
-      const row = await one<JobRow>(
-        c,
-        `SELECT id, status, attempts, max_attempts, member_id, cache_key, request, route, file_hash, warnings, reserved_usd, created_at
-           FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_expires_at < now())
-          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      if (!row) return undefined;
+/** Claims up to `max` of the oldest claimable jobs (queued, or running with an expired lease). */
+export async function claimJobs(db: Db, workerId: string, leaseMs: number, max: number): Promise<ClaimedJob[]> {
+  return inTransaction(db, async (c) => {
+    const rows = await c.query<JobRow>(
+      `SELECT id, status, attempts, max_attempts, member_id, cache_key, request, route, file_hash, warnings, reserved_usd, created_at
+         FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_expires_at < now())
+        ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [max],
+    );
+    const claimed: ClaimedJob[] = [];
+    for (const row of rows.rows) {
       const route = jobRouteSchema.parse(row.route);
       if (row.status === 'running') {
         // Its worker died mid-call: the provider may have billed that attempt, so it is charged
@@ -63,14 +63,9 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number): Promi
       }
       if (row.attempts >= row.max_attempts) {
         await finishJob(c, row.id, failedRecord(row, route, `Gave up after ${row.attempts} attempts: every worker running it stopped answering.`));
-        return 'retry';
+        continue;
       }
-      await c.query(
-        `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(started_at, now())
-          WHERE id = $1`,
-        [row.id, workerId, leaseMs / 1000],
-      );
-      return {
+      claimed.push({
         id: row.id,
         attempt: row.attempts + 1,
         memberId: row.member_id,
@@ -80,10 +75,17 @@ export async function claimJob(db: Db, workerId: string, leaseMs: number): Promi
         fileHash: row.file_hash,
         warnings: row.warnings,
         createdAt: row.created_at.getTime(),
-      };
-    });
-    if (result !== 'retry') return result;
-  }
+      });
+    }
+    if (claimed.length > 0) {
+      await c.query(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), started_at = coalesce(started_at, now())
+          WHERE id = ANY($1::text[])`,
+        [claimed.map((j) => j.id), workerId, leaseMs / 1000],
+      );
+    }
+    return claimed;
+  });
 }
 
 /** Extends the lease; false when this worker no longer holds it (then it must stop). */

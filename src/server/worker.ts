@@ -9,7 +9,7 @@ import { runAttempt } from './attemptRunner';
 import type { Db } from './db';
 import { EventBuffer } from './eventBuffer';
 import type { Logger } from './log';
-import { claimJob, completeAttempt, releaseJob, renewLease, type ClaimedJob } from './queue';
+import { claimJobs, completeAttempt, releaseJob, renewLease, type ClaimedJob } from './queue';
 import { JOBS_CHANNEL } from './submissions';
 
 export interface WorkerOptions {
@@ -32,7 +32,7 @@ export class Worker {
   private readonly pollMs: number;
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private wake: () => void = () => (this.woken = true);
   private loop: Promise<void> = Promise.resolve();
   private listener: import('pg').PoolClient | undefined;
 
@@ -50,7 +50,7 @@ export class Worker {
   async start(): Promise<void> {
     try {
       this.listener = await this.opts.db.connect();
-      this.listener.on('notification', () => this.wake?.());
+      this.listener.on('notification', () => this.wake());
       this.listener.on('error', () => undefined);
       await this.listener.query(`LISTEN ${JOBS_CHANNEL}`);
     } catch (err) {
@@ -66,27 +66,36 @@ export class Worker {
         await this.sleep(this.pollMs);
         continue;
       }
-      let job: ClaimedJob | undefined;
+      let jobs: ClaimedJob[];
       try {
-        job = await claimJob(this.opts.db, this.id, this.leaseMs);
+        jobs = await claimJobs(this.opts.db, this.id, this.leaseMs, this.maxInFlight - this.running.size);
       } catch (err) {
         this.opts.log('error', 'claim failed', { error: String(err) });
         await this.sleep(this.pollMs);
         continue;
       }
-      if (!job) {
+      if (jobs.length === 0) {
         await this.sleep(this.pollMs);
         continue;
       }
-      this.startJob(job);
+      for (const job of jobs) this.startJob(job);
     }
   }
 
+  /** A wake-up (new job, finished job) that came while the loop was busy, not sleeping. */
+  private woken = false;
+
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const self = this;
       function done() {
         clearTimeout(timer);
+        self.wake = () => (self.woken = true);
         resolve();
       }
       this.wake = done;
@@ -130,7 +139,7 @@ export class Worker {
       } finally {
         clearInterval(heartbeat);
         this.running.delete(job.id);
-        this.wake?.();
+        this.wake();
       }
     })();
     this.running.set(job.id, { abort, done });
@@ -139,7 +148,7 @@ export class Worker {
   /** Stops claiming; in-flight jobs get graceMs to finish, then are released to the queue. */
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wake();
     await this.loop;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     const timer = setTimeout(() => {
