@@ -20,7 +20,14 @@ export async function runTeamCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${TEAM_USAGE}\n`);
     return 0;
   }
-  const args = parseTeamArgs(command === 'team' ? rest.slice(1) : rest, process.env);
+  let args: TeamArgs;
+  try {
+    args = parseTeamArgs(command === 'team' ? rest.slice(1) : rest, process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`deep-review: ${err.message}\n\n${TEAM_USAGE}\n`);
+    return 2;
+  }
   const db = openDb(args.database, { application: `deep-review ${command}`, max: command === 'server' ? 20 : 10 });
   try {
     if (command === 'server') return await server(db, args);
@@ -30,6 +37,10 @@ export async function runTeamCommand(argv: readonly string[]): Promise<number> {
     if (err instanceof AdminError) {
       process.stderr.write(`deep-review: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`deep-review: ${err.message}\n\n${TEAM_USAGE}\n`);
+      return 2;
     }
     throw err;
   } finally {
@@ -92,7 +103,7 @@ async function team(db: Db, sub: string, args: TeamArgs): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`Unknown team command “${sub}”.\n\n${TEAM_USAGE}`);
+      throw new UsageError(`Unknown team command “${sub}”.`);
   }
 }
 

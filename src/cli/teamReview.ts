@@ -38,7 +38,9 @@ export async function reviewOnServer(cmd: ReviewCommand & { server: string }, re
     write(renderJob(done, cmd.format));
     return 0;
   } catch (err) {
-    process.stderr.write(`deep-review: ${err instanceof TeamAuthError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    const message = err instanceof TeamAuthError ? err.message : err instanceof TypeError ? `Could not reach the team server at ${cmd.server}${cause}.` : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`deep-review: ${message}\n`);
     return 1;
   }
 }
