@@ -72,6 +72,8 @@ async function main(): Promise<void> {
       return { phase: name, jobs: p.samples.length, jobsPerSecond: Math.round((p.samples.length / p.wallMs) * 10000) / 10, firstEventP50Ms: round(first.medianMs), firstEventP95Ms: round(first.p95Ms), resultP50Ms: round(done.medianMs), resultP95Ms: round(done.p95Ms) };
     };
     const rows = [row('new jobs (model call)', fresh), row('same questions (team cache)', cached)];
+    const serverErrors = server.output().split('\n').filter((l) => l.includes('"level":"error"'));
+    if (serverErrors.length) throw new Error(`the server logged ${serverErrors.length} error(s), e.g. ${serverErrors[0]}`);
     const config = { jobs: JOBS, clients: CLIENTS, clientConcurrency: CLIENT_CONCURRENCY, workers: WORKERS, workerConcurrency: WORKER_CONCURRENCY, modelDelayMs: MODEL_DELAY_MS, maxModelCallsInFlight: model.maxInFlight };
     console.log('machine', JSON.stringify(machine()));
     console.log('config ', JSON.stringify(config));

@@ -81,6 +81,14 @@ describe('team administration (CLI, PostgreSQL)', function () {
     assert.match(text.stdout, /alice\s+openai\/gpt-5-mini\s+3\s+0\.7500\s+\(1 unknown\)/);
   });
 
+  it('usage errors exit 2 with the team usage', async () => {
+    const r = await teamCli(['team', 'frob'], db);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown team command “frob”[\s\S]*deep-review team init/);
+    const noName = await teamCli(['team', 'add-member'], db);
+    assert.equal(noName.code, 2);
+  });
+
   it('commands on an uninitialised database say to run team init', async () => {
     const empty = await testDatabase('empty');
     const r = await teamCli(['team', 'add-member', 'carol'], empty);

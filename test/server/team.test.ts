@@ -118,6 +118,12 @@ describe('team mode: server, worker and clients (PostgreSQL)', function () {
     assert.equal(model.requests.length, calls, 'nothing sent');
   });
 
+  it('an unreachable server exits 1 and says so', async () => {
+    const r = await runCli(['review', file('average.ts'), '--server', 'http://127.0.0.1:9', '--format', 'json'], { DEEP_REVIEW_TOKEN: alice }, dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Could not reach the team server at http:\/\/127\.0\.0\.1:9/);
+  });
+
   it('every endpoint needs a token, and members see only their own jobs', async () => {
     for (const [method, path] of [['GET', '/v1/jobs'], ['GET', '/v1/spend'], ['GET', '/v1/me'], ['GET', `/v1/jobs/s_${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`], ['POST', '/v1/reviews']] as const) {
       const r = await fetch(`${server.url}${path}`, { method, body: method === 'POST' ? '{}' : undefined });
