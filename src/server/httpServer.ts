@@ -20,6 +20,7 @@ import { planOnServer } from './serverPlan';
 import { committedSpend } from './spend';
 import { EVENTS_CHANNEL, SubmitRefused, submit, viewSubmission } from './submissions';
 import { readModelConfig } from './teamConfig';
+import { DEFAULT_RETENTION, pruneOldData, type RetentionPolicy } from './retention';
 
 export interface ServerOptions {
   db: Db;
@@ -30,7 +31,10 @@ export interface ServerOptions {
   ratePerMinute?: number;
   /** How often an SSE stream looks for events when no notification arrives. */
   pollMs?: number;
+  retention?: RetentionPolicy;
 }
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 const submitSchema = z.object({ request: z.unknown(), fileText: z.string().optional() });
 const SUBMISSION_ID = /^s_[0-9a-f-]{36}$/;
@@ -51,6 +55,7 @@ export class TeamServer {
   private readonly sockets = new Set<Socket>();
   private listener: PoolClient | undefined;
   private server: http.Server | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   port = 0;
 
   constructor(private readonly opts: ServerOptions) {
@@ -76,11 +81,20 @@ export class TeamServer {
     this.port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${this.port}`;
     this.opts.log('info', `listening on ${url}`, { url, host: this.opts.host ?? '127.0.0.1', port: this.port });
+    const prune = () =>
+      pruneOldData(this.opts.db, this.opts.retention ?? DEFAULT_RETENTION).then(
+        (n) => (n.events || n.cached) && this.opts.log('info', 'pruned old data', n),
+        (err: unknown) => this.opts.log('warn', 'pruning failed', { error: String(err) }),
+      );
+    void prune();
+    this.pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     return url;
   }
 
   /** Stops accepting, ends open event streams (clients reconnect and resume), closes the DB. */
   async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
     for (const s of this.streams) s.abort();
     if (this.server) {
       const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));

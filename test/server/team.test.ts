@@ -143,6 +143,16 @@ describe('team mode: server, worker and clients (PostgreSQL)', function () {
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   });
 
+  it('a client resuming after the end of a finished job’s events still gets the record', async () => {
+    const mine = (await (await fetch(`${server.url}/v1/jobs`, { headers: { authorization: `Bearer ${alice}` } })).json()) as { jobs: { jobId: string }[] };
+    const jobId = mine.jobs[mine.jobs.length - 1]!.jobId;
+    const r = await fetch(`${server.url}/v1/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${alice}`, 'last-event-id': '999999999' } });
+    assert.equal(r.status, 200);
+    const text = await r.text();
+    assert.match(text, /event: done\ndata: \{"record":\{/);
+    assert.match(text, /Off-by-one/);
+  });
+
   it('refuses oversized and malformed bodies', async () => {
     const big = await fetch(`${server.url}/v1/reviews`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ request: { code: 'x'.repeat(3 * 1024 * 1024) } }) });
     assert.equal(big.status, 413);
