@@ -6,8 +6,9 @@ import { openDb, type Db } from '../server/db';
 import { TeamServer } from '../server/httpServer';
 import { jsonLogger } from '../server/log';
 import { SCHEMA_VERSION, migrate, schemaVersion } from '../server/schema';
+import { canonicalJson } from '../core/contentHash';
 import { missingModelMessage } from '../core/modelSettings';
-import { readModelConfig, routingOf, writeModelConfig } from '../server/teamConfig';
+import { readModelConfig, routingOf, teamModelConfigSchema, writeModelConfig } from '../server/teamConfig';
 import { Worker } from '../server/worker';
 import { UsageError } from './cliArgs';
 import { TEAM_USAGE, modelConfigFromFlags, numberFlag, parseTeamArgs, type TeamArgs } from './teamArgs';
@@ -141,12 +142,18 @@ async function server(db: Db, args: TeamArgs): Promise<number> {
 async function worker(db: Db, args: TeamArgs): Promise<number> {
   await requireSchema(db);
   const flags = modelConfigFromFlags(args.values);
-  if (flags) await writeModelConfig(db, flags);
-  const config = flags ?? (await readModelConfig(db));
+  const stored = await readModelConfig(db);
+  const log = jsonLogger('worker');
+  if (flags) {
+    // One team, one model configuration: the server routes and prices by it, so the last worker
+    // started with flags decides. Say so when that changes it.
+    if (stored && canonicalJson(stored) !== canonicalJson(teamModelConfigSchema.parse(flags))) log('warn', 'this worker changes the team model configuration', { before: { ...stored, priceOverrides: undefined }, after: { ...flags, priceOverrides: undefined } });
+    await writeModelConfig(db, flags);
+  }
+  const config = flags ?? stored;
   if (!config) throw new UsageError('No model is configured for the team: give --provider (and --model, --base-url).');
   const missing = missingModelMessage(routingOf(config).tiers);
   if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
-  const log = jsonLogger('worker');
   const keyFor = (provider: keyof typeof PROVIDER_CATALOG) => {
     const envVar = PROVIDER_CATALOG[provider].keyEnvVar;
     return envVar ? process.env[envVar] : undefined;

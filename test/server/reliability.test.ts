@@ -78,6 +78,11 @@ describe('team mode: load and failures (PostgreSQL)', function () {
     assert.deepEqual(jobs.rows[0], { ok: 200, n: 200, attempts: 1 });
     const usage = await sql.query('SELECT count(*)::int AS n FROM usage');
     assert.equal(usage.rows[0].n, 200);
+    for (const w of workers) assert.doesNotMatch(w.output(), /changes the team model configuration/, 'identical workers agree on the model');
+    const other = await startWorker(db, { baseUrl: model.baseUrl, model: 'gpt-5' });
+    assert.equal(await other.stop(), 0);
+    assert.match(other.output(), /changes the team model configuration/, 'a worker with another model says it changes the team’s');
+    workers.push(await startWorker(db, { baseUrl: model.baseUrl }));
   });
 
   it('a worker killed with -9 mid-job: another worker completes the job after the lease, and the lost attempt stays counted', async () => {

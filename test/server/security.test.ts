@@ -143,7 +143,8 @@ describe('team mode: budgets, injection, limits (PostgreSQL)', function () {
       for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited.url}/v1/me`, { headers: { authorization: `Bearer ${frank}` } })).status);
       assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
     } finally {
-      await limited.stop();
+      assert.equal(await limited.stop(), 0, 'SIGTERM shuts the server down cleanly');
     }
+    assert.match(limited.output(), /"msg":"stopped"/);
   });
 });
