@@ -8,11 +8,11 @@
 //   GET  /v1/spend              the member's and the team's spend and limits
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { PoolClient } from 'pg';
 import * as z from 'zod';
 import { authenticate, teamLimits, type Member } from './admin';
 import type { Db } from './db';
 import { EventWaiters, streamSubmission } from './eventStream';
+import { listen } from './listen';
 import type { Logger } from './log';
 import { RateLimiter } from './rateLimit';
 import { SCHEMA_VERSION, schemaVersion } from './schema';
@@ -53,7 +53,7 @@ export class TeamServer {
   private readonly limiter: RateLimiter;
   private readonly streams = new Set<AbortController>();
   private readonly sockets = new Set<Socket>();
-  private listener: PoolClient | undefined;
+  private listener: ReturnType<typeof listen> | undefined;
   private server: http.Server | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   port = 0;
@@ -63,10 +63,8 @@ export class TeamServer {
   }
 
   async start(): Promise<string> {
-    this.listener = await this.opts.db.connect();
-    this.listener.on('notification', (n) => n.payload && this.waiters.notify(n.payload));
-    this.listener.on('error', (err) => this.opts.log('warn', 'event listener lost; streams poll', { error: String(err) }));
-    await this.listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.listener = listen(this.opts.db, EVENTS_CHANNEL, (jobId) => this.waiters.notify(jobId), this.opts.log);
+    await this.listener.ready;
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
@@ -104,10 +102,7 @@ export class TeamServer {
       }, 2000).unref();
       await closed;
     }
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${EVENTS_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-    }
+    await this.listener?.stop();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

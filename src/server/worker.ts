@@ -10,6 +10,7 @@ import type { Db } from './db';
 import { EventBuffer } from './eventBuffer';
 import type { Logger } from './log';
 import { claimJobs, completeAttempt, releaseJob, renewLease, type ClaimedJob } from './queue';
+import { listen } from './listen';
 import { JOBS_CHANNEL } from './submissions';
 
 export interface WorkerOptions {
@@ -34,7 +35,7 @@ export class Worker {
   private stopping = false;
   private wake: () => void = () => (this.woken = true);
   private loop: Promise<void> = Promise.resolve();
-  private listener: import('pg').PoolClient | undefined;
+  private listener: ReturnType<typeof listen> | undefined;
 
   constructor(private readonly opts: WorkerOptions) {
     this.id = opts.workerId ?? `w_${randomUUID().slice(0, 8)}`;
@@ -48,15 +49,8 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    try {
-      this.listener = await this.opts.db.connect();
-      this.listener.on('notification', () => this.wake());
-      this.listener.on('error', () => undefined);
-      await this.listener.query(`LISTEN ${JOBS_CHANNEL}`);
-    } catch (err) {
-      // Without LISTEN the poll still finds every job, only later.
-      this.opts.log('warn', 'listen failed; polling only', { error: String(err) });
-    }
+    this.listener = listen(this.opts.db, JOBS_CHANNEL, () => this.wake(), this.opts.log);
+    await this.listener.ready;
     this.loop = this.run();
   }
 
@@ -156,9 +150,6 @@ export class Worker {
     }, graceMs);
     await all;
     clearTimeout(timer);
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${JOBS_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-    }
+    await this.listener?.stop();
   }
 }

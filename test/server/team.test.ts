@@ -153,6 +153,21 @@ describe('team mode: server, worker and clients (PostgreSQL)', function () {
     assert.match(text, /Off-by-one/);
   });
 
+  it('listens again after its notification connection is cut, and keeps serving', async () => {
+    const listeners = async () => (await sql.query("SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN deep_review_events'")).rows.map((r) => r.pid as number);
+    const [before] = await listeners();
+    assert.ok(before, 'the server listens for events');
+    await sql.query('SELECT pg_terminate_backend($1)', [before]);
+    const deadline = Date.now() + 10_000;
+    let after: number[] = [];
+    while (Date.now() < deadline && !(after = await listeners()).some((p) => p !== before)) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(after.some((p) => p !== before), 'a new LISTEN connection');
+    assert.match(server.output(), /notification connection lost/);
+    model.enqueue(answerStream());
+    const r = await review(alice, file('after-cut.ts', `${CODE}// after the cut\n`));
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   it('refuses oversized and malformed bodies', async () => {
     const big = await fetch(`${server.url}/v1/reviews`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ request: { code: 'x'.repeat(3 * 1024 * 1024) } }) });
     assert.equal(big.status, 413);
