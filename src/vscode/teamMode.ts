@@ -17,6 +17,9 @@ export interface TeamMode {
   /** The server URL when team mode is on. */
   serverUrl(): string | undefined;
   spendText(): string;
+  /** What the team commands run, for a controller that routes its own commands here when team mode is on. */
+  reviewSelection(): Promise<unknown>;
+  reviewFile(uri?: vscode.Uri): Promise<unknown>;
 }
 
 export function registerTeamMode(context: vscode.ExtensionContext, engineReady: Promise<ReviewEngine>): TeamMode {
@@ -143,7 +146,12 @@ export function registerTeamMode(context: vscode.ExtensionContext, engineReady: 
   const timer = setInterval(() => void refreshSpend(), REFRESH_MS);
   context.subscriptions.push({ dispose: () => clearInterval(timer) });
   void refreshSpend();
-  return { serverUrl, spendText: () => bar.text() };
+  return {
+    serverUrl,
+    spendText: () => bar.text(),
+    reviewSelection: async () => commands['deepReview.team.reviewSelection']!(),
+    reviewFile: async (uri) => commands['deepReview.team.reviewFile']!(uri),
+  };
 }
 
 function reportProgress(progress: vscode.Progress<{ message?: string }>, e: TeamEvent): void {
