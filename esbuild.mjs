@@ -64,6 +64,8 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // pg loads its optional native binding only when asked to; team mode uses the pure-JS client.
+    external: ['pg-native'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -95,6 +97,7 @@ if (tests) {
       outbase: 'test/webview',
       external: ['playwright-core'],
     },
+    { ...testCommon, entryPoints: testEntries('test/server', '.test.ts'), outdir: 'out/test/server', outbase: 'test/server', external: ['pg-native'] },
     {
       ...testCommon,
       entryPoints: ['test/integration/index.ts', ...testEntries('test/integration/suite', '.test.ts')],

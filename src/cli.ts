@@ -23,6 +23,8 @@ import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliAr
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
 import { runBatchCommand, submitBatchReview } from './cli/cliBatch';
+import { TEAM_COMMANDS, runTeamCommand } from './cli/teamCommands';
+import { reviewOnServer } from './cli/teamReview';
 
 const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 
@@ -102,6 +104,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
   if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
   const text = readFileSync(path, 'utf8');
   const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+  if (cmd.server) return reviewOnServer({ ...cmd, server: cmd.server }, buildRequest(cmd, text, display), text, (t) => writeOut(cmd, t));
   const provider = pickProvider(cmd);
   const envVar = keyEnvVar(provider);
   const apiKey = envVar ? process.env[envVar] : undefined;
@@ -186,6 +189,7 @@ async function cost(): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    if ((TEAM_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return await runTeamCommand(argv);
     const cmd = parseCliArgs(argv);
     if (cmd.command === 'help') {
       process.stdout.write(`${USAGE}\n`);

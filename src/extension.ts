@@ -15,6 +15,7 @@ import { FIX_PREVIEW_SCHEME, FixPreviewProvider } from './vscode/fixes';
 import { RESULTS_VIEW_TYPE } from './vscode/panelController';
 import { trackActiveEditorProblems } from './vscode/problemsContextKey';
 import { ProviderResolver } from './vscode/providerResolution';
+import { registerTeamMode } from './vscode/teamMode';
 import { ExtensionRuntime } from './vscode/runtime';
 import { startServices, type Services } from './vscode/services';
 import { LiveSettings } from './vscode/settings';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     clientFor: (spec) => providers.clientFor(spec),
   });
   engineForShutdown = engineReady;
+  registerTeamMode(context, engineReady);
   registerBatchJobs(context, { engineReady, keys, log });
   const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host }));
   servicesReady.catch((err: unknown) => {

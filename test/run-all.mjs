@@ -1,5 +1,5 @@
-// Runs the three test levels in order and prints one closing line that sums them:
-//   node test/run-all.mjs [unit|webview|integration ...]
+// Runs the test levels in order and prints one closing line that sums them:
+//   node test/run-all.mjs [unit|webview|server|integration ...]
 // Each level writes its counts to a JSON file (see countResults.cjs / integration/index.ts).
 // Exit code is non-zero if any level fails or reports no result.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const resultsDir = join(root, 'out', 'test-results');
 const requested = process.argv.slice(2);
-const levels = requested.length ? requested : ['unit', 'webview', 'integration'];
+const levels = requested.length ? requested : ['unit', 'webview', 'server', 'integration'];
 
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const reporter = join(root, 'test', 'countResults.cjs');
@@ -17,6 +17,8 @@ const commands = {
   unit: [process.execPath, mocha, '--reporter', reporter, '--timeout', '10000', 'out/test/unit/**/*.test.js'],
   webview: [process.execPath, mocha, '--reporter', reporter, '--timeout', '60000', 'out/test/webview/**/*.test.js'],
   integration: [process.execPath, join(root, 'test', 'integration', 'run.mjs')],
+  // Team mode against a throwaway PostgreSQL cluster (initdb/pg_ctl on PATH or apt's postgresql).
+  server: [process.execPath, mocha, '--reporter', reporter, '--timeout', '120000', 'out/test/server/**/*.test.js'],
 };
 
 mkdirSync(resultsDir, { recursive: true });

@@ -14,10 +14,11 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>] [--batch]
+      [--instruction <text>] [--context-lines <n>] [--batch] [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
   deep-review cost            totals: today, month, thinking vs answer, per tier
   deep-review jobs [--format text|json]                 jobs, with batch jobs' provider status
   deep-review result <jobId> [--wait] [--format …]      a finished job, as review prints it
+  deep-review team|server|worker …   team mode on PostgreSQL (deep-review team --help)
 
 --batch runs the review later at half price through the provider's batch API (anthropic,
 openai): it submits and exits at once; get the answer with \`deep-review result <jobId>\`.
@@ -52,6 +53,8 @@ export interface ReviewCommand {
   contextLines: number;
   /** Run later at half price through the provider's batch API (see cliBatch.ts). */
   batch: boolean;
+  /** Team mode: send the review to this server instead of a provider. */
+  server?: string;
 }
 
 export type CliCommand = ReviewCommand | JobsCommand | ResultCommand | { command: 'cost' } | { command: 'help' };
@@ -66,6 +69,11 @@ function nonNegativeInt(value: string | undefined, flag: string): number | undef
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number (got “${value}”).`);
   return Number(value);
+}
+
+function serverUrl(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^https?:\/\/\S+$/.test(value)) throw new UsageError(`--server must be the team server's http(s) URL (got “${value}”).`);
+  return value;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -100,6 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
         batch: { type: 'boolean', default: false },
+        server: { type: 'string' },
       },
     });
   } catch (err) {
@@ -142,5 +151,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
     batch: values.batch === true,
+    server: serverUrl(values.server),
   };
 }

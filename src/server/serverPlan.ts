@@ -1,0 +1,72 @@
+// Plans a member's request on the server exactly as the local engine plans it: secrets
+// redacted, complexity, route, prompt, content-addressed cache key, worst-case cost. Nothing is
+// sent here; the worker rebuilds the prompt from the stored (redacted) request.
+import { worstCaseCost } from '../core/budget';
+import { analysisCacheKey } from '../core/cacheKey';
+import { assessComplexity } from '../core/complexity';
+import { hashText } from '../core/contentHash';
+import type { JobRoute } from '../core/job';
+import { PROMPT_VERSION, buildPrompt } from '../core/prompts';
+import { reviewRequestSchema, type ReviewRequest } from '../core/request';
+import { routeRequest } from '../core/router';
+import { describeRedactions, redactSecrets } from '../core/secretRedaction';
+import { WaitEstimator } from '../core/waitEstimate';
+import { routingOf, type TeamModelConfig } from './teamConfig';
+
+export interface ServerPlan {
+  request: ReviewRequest;
+  route: JobRoute;
+  cacheKey: string;
+  fileHash: string;
+  /** null: the model has no known price (allowed, counted as unknown). */
+  worstUsd: number | null;
+  notices: string[];
+}
+
+export function planOnServer(input: unknown, fileText: string | undefined, config: TeamModelConfig): ServerPlan {
+  let request = reviewRequestSchema.parse(input);
+  // The editor's document URI is local to the member's machine; it never leaves their client.
+  request = { ...request, target: { ...request.target, documentUri: undefined } };
+  if (config.tier !== 'auto' && !request.options.forcedTier) request = { ...request, options: { ...request.options, forcedTier: config.tier } };
+  const notices: string[] = [];
+  if (config.redactSecrets) {
+    const t = request.target;
+    const before = redactSecrets(t.contextBefore, Math.max(1, t.startLine - (t.contextBefore ? t.contextBefore.split('\n').length : 0)));
+    const code = redactSecrets(t.code, t.startLine);
+    const after = redactSecrets(t.contextAfter, t.endLine + 1);
+    const all = [...before.redactions, ...code.redactions, ...after.redactions];
+    if (all.length > 0) {
+      request = { ...request, target: { ...t, contextBefore: before.code, code: code.code, contextAfter: after.code } };
+      notices.push(describeRedactions(all));
+    }
+  }
+  const complexity = assessComplexity(request);
+  const waits = new WaitEstimator();
+  const decision = routeRequest(request, complexity, routingOf(config), (spec, tokens) => waits.estimate(spec, tokens));
+  const prompt = buildPrompt(request);
+  const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, decision.model, config.priceOverrides);
+  const m = decision.model;
+  const route: JobRoute = {
+    tier: decision.tier,
+    provider: m.provider,
+    model: m.model,
+    reasoning: m.reasoning,
+    effort: m.effort,
+    maxThinkingTokens: m.maxThinkingTokens,
+    maxAnswerTokens: m.maxAnswerTokens,
+    baseUrl: m.baseUrl,
+    complexity: { tier: complexity.tier, score: complexity.score },
+    reasons: decision.reasons,
+    note: decision.note,
+    escalationTier: decision.escalation?.tier,
+    expectedWait: { lowSeconds: decision.expectedWait.lowSeconds, highSeconds: decision.expectedWait.highSeconds, reason: decision.expectedWait.reason },
+  };
+  return {
+    request,
+    route,
+    cacheKey: analysisCacheKey(request, m, PROMPT_VERSION),
+    fileHash: hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n')),
+    worstUsd: worst.usd,
+    notices,
+  };
+}
