@@ -6,7 +6,7 @@
 //
 // Per provider, the same generated transcript (~1 MB of reasoning in 5,000 deltas plus ~100 KB of
 // answer in 1,000 deltas, with quotes, backslashes, newlines and non-ASCII text) is read by:
-//   ours        createModelClient(...).stream(call): the AI SDK (ai@6 + @ai-sdk/*) behind our
+//   ours        createModelClient(...).stream(call): fetch + eventsource-parser + a wire reader behind our
 //               ModelClient, i.e. exactly what a review job consumes
 //   sdk         the official SDK's raw stream: anthropic.messages.create({ stream: true }) /
 //               openai.responses.create({ stream: true }); the headline comparison (target ≤ 1.0)
@@ -31,15 +31,12 @@
 // run when --expose-gc is on (bench/run.mjs sets it).
 // Prints machine details, a readable table, then one JSON line (prefix `BENCH_JSON `).
 import Anthropic from '@anthropic-ai/sdk';
-import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { streamText } from 'ai';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { ModelCall, ModelClient, ModelSpec, Usage } from '../src/core/modelClient';
-import { adapterFor } from '../src/core/providers/providerAdapters';
 import { createModelClient } from '../src/core/providers/providerFactory';
 import { ModelServer, type ScriptedResponse } from '../test/support/modelServer';
 import { anthropicEvents, namedSse, openaiResponsesEvents, sseResponse } from '../test/support/transcripts';
@@ -245,24 +242,15 @@ interface Consumed {
   answer: string;
   usage: { inputTokens: number; outputTokens: number; reasoningTokens: number } | undefined;
   events: number;
-  /** Output tokens from the AI SDK's usage (the ai-* layer paths, which check only this). */
-  outputTokens?: number;
   /** Bytes and decoded characters read (floor only). */
   bytes?: number;
   chars?: number;
 }
 
-type PathName = 'ours' | 'sdk' | 'sdk-helper' | 'floor' | 'ai-streamText' | 'ai-provider';
-const DEFAULT_PATHS: readonly PathName[] = ['ours', 'sdk', 'sdk-helper', 'floor'];
-/** Where our path's time goes, layer by layer (BENCH_LAYERS=0 leaves them out). */
-const LAYER_PATHS: readonly PathName[] = ['ai-streamText', 'ai-provider'];
-const ALL_PATHS: readonly PathName[] = [...DEFAULT_PATHS, ...LAYER_PATHS];
+type PathName = 'ours' | 'sdk' | 'sdk-helper' | 'floor';
+const ALL_PATHS: readonly PathName[] = ['ours', 'sdk', 'sdk-helper', 'floor'];
 /** BENCH_PATHS=ours (say) runs only those paths, e.g. to profile one of them. */
-const PATHS: readonly PathName[] = process.env.BENCH_PATHS
-  ? ALL_PATHS.filter((p) => process.env.BENCH_PATHS!.split(',').includes(p))
-  : process.env.BENCH_LAYERS === '0'
-    ? DEFAULT_PATHS
-    : ALL_PATHS;
+const PATHS: readonly PathName[] = process.env.BENCH_PATHS ? ALL_PATHS.filter((p) => process.env.BENCH_PATHS!.split(',').includes(p)) : ALL_PATHS;
 type Consumer = () => Promise<Consumed>;
 
 function spec(provider: ProviderName): ModelSpec {
@@ -431,61 +419,6 @@ function openaiSdkConsumer(baseUrl: string, helper: boolean): Consumer {
   };
 }
 
-/**
- * The AI SDK layers under our client, for attributing its time: `streamText` on the adapter's
- * model with the adapter's settings (what StreamingModelClient runs, without its own loop), or
- * the provider package's `doStream()` alone (HTTP, SSE parsing, chunk validation, mapping).
- * Raw chunks are on where our client turns them on (Anthropic, for its usage observer).
- */
-function aiLayerConsumer(provider: ProviderName, baseUrl: string, layer: 'ai-streamText' | 'ai-provider'): Consumer {
-  const adapter = adapterFor(provider);
-  if (!adapter) throw new Error(`no adapter for ${provider}`);
-  const includeRawChunks = adapter.observeRawChunk !== undefined;
-  return async () => {
-    const s = spec(provider);
-    const model = adapter.languageModel(s, { apiKey: API_KEY, baseUrl: `${baseUrl}/v1`, fetch: globalThis.fetch, reportStreamFault: () => undefined });
-    const settings = adapter.requestSettings(s);
-    let reasoning = '';
-    let answer = '';
-    let events = 0;
-    let outputTokens: number | undefined;
-    if (layer === 'ai-streamText') {
-      const result = streamText({ model, system: SYSTEM, prompt: PROMPT, ...settings, maxRetries: 0, includeRawChunks, onError: () => undefined });
-      for await (const part of result.fullStream) {
-        events++;
-        if (part.type === 'reasoning-delta') reasoning += part.text;
-        else if (part.type === 'text-delta') answer += part.text;
-        else if (part.type === 'finish') outputTokens = part.totalUsage.outputTokens;
-        else if (part.type === 'error') throw part.error;
-      }
-    } else {
-      if (typeof model === 'string' || model.specificationVersion !== 'v3') throw new Error('expected a v3 language model');
-      const v3: LanguageModelV3 = model;
-      const { stream } = await v3.doStream({
-        prompt: [
-          { role: 'system', content: SYSTEM },
-          { role: 'user', content: [{ type: 'text', text: PROMPT }] },
-        ],
-        ...(settings.maxOutputTokens !== undefined ? { maxOutputTokens: settings.maxOutputTokens } : {}),
-        ...(settings.providerOptions ? { providerOptions: settings.providerOptions } : {}),
-        includeRawChunks,
-      });
-      const reader = stream.getReader();
-      for (;;) {
-        const { done, value: part } = await reader.read();
-        if (done) break;
-        events++;
-        if (part.type === 'reasoning-delta') reasoning += part.delta;
-        else if (part.type === 'text-delta') answer += part.delta;
-        else if (part.type === 'finish') outputTokens = part.usage.outputTokens.total;
-        else if (part.type === 'error') throw part.error;
-      }
-    }
-    // The AI SDK's own usage carries no thinking count for Anthropic; the output total is checked.
-    return { reasoning, answer, usage: undefined, outputTokens, events };
-  };
-}
-
 /** The transport floor: the same POST, the body decoded to text and dropped. */
 function floorConsumer(provider: ProviderName, baseUrl: string): Consumer {
   const url = provider === 'anthropic' ? `${baseUrl}/v1/messages` : `${baseUrl}/v1/responses`;
@@ -539,10 +472,6 @@ function verify(path: PathName, t: Transcript, out: Consumed, served: string[], 
   if (out.answer.length !== t.answer.length || out.answer !== t.answer) {
     throw new Error(`${where}: answer has ${out.answer.length} chars, expected ${t.answer.length}${out.answer.length === t.answer.length ? ' (same length, different text)' : ''}`);
   }
-  if (path === 'ai-streamText' || path === 'ai-provider') {
-    if (out.outputTokens !== t.usage.outputTokens) throw new Error(`${where}: ${out.outputTokens} output tokens, expected ${t.usage.outputTokens}`);
-    return;
-  }
   const u = out.usage;
   if (!u || u.inputTokens !== t.usage.inputTokens || u.outputTokens !== t.usage.outputTokens || u.reasoningTokens !== t.usage.reasoningTokens) {
     throw new Error(`${where}: usage ${JSON.stringify(u)}, expected ${JSON.stringify(t.usage)}`);
@@ -586,10 +515,8 @@ async function benchProvider(t: Transcript, server: ServerProcess, rounds: numbe
     sdk: provider === 'anthropic' ? anthropicSdkConsumer(server.baseUrl, false) : openaiSdkConsumer(server.baseUrl, false),
     'sdk-helper': provider === 'anthropic' ? anthropicSdkConsumer(server.baseUrl, true) : openaiSdkConsumer(server.baseUrl, true),
     floor: floorConsumer(provider, server.baseUrl),
-    'ai-streamText': aiLayerConsumer(provider, server.baseUrl, 'ai-streamText'),
-    'ai-provider': aiLayerConsumer(provider, server.baseUrl, 'ai-provider'),
   };
-  const samples: Record<PathName, Sample[]> = { ours: [], sdk: [], 'sdk-helper': [], floor: [], 'ai-streamText': [], 'ai-provider': [] };
+  const samples: Record<PathName, Sample[]> = { ours: [], sdk: [], 'sdk-helper': [], floor: [] };
   let verifiedRuns = 0;
   for (let round = 0; round < warmup + rounds; round++) {
     for (let k = 0; k < PATHS.length; k++) {
@@ -657,7 +584,7 @@ function machineWithPackages() {
   return {
     ...machine(),
     availableParallelism: availableParallelism(),
-    packages: Object.fromEntries(['ai', '@ai-sdk/anthropic', '@ai-sdk/openai', '@ai-sdk/provider-utils', '@anthropic-ai/sdk', 'openai'].map((p) => [p, packageVersion(p)])),
+    packages: Object.fromEntries(['eventsource-parser', '@anthropic-ai/sdk', 'openai'].map((p) => [p, packageVersion(p)])),
   };
 }
 

@@ -301,6 +301,9 @@ export class ReviewEngine {
             job.retries = event.attempt;
             emit({ type: 'retry', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
             break;
+          case 'warning':
+            job.warnings.push(event.message);
+            break;
           case 'finish':
             break;
         }

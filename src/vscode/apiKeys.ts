@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/modelClient';
 
-export const PROVIDERS_WITH_KEYS = ['openai', 'anthropic', 'deepseek', 'openrouter', 'openai-compatible'] as const satisfies readonly ProviderId[];
+export const PROVIDERS_WITH_KEYS = ['openai', 'anthropic', 'deepseek', 'openrouter', 'openai-compatible', 'xai'] as const satisfies readonly ProviderId[];
 export type KeyedProvider = (typeof PROVIDERS_WITH_KEYS)[number];
 
 export const PROVIDER_LABELS: Record<ProviderId, string> = {
@@ -13,6 +13,7 @@ export const PROVIDER_LABELS: Record<ProviderId, string> = {
   openrouter: 'OpenRouter',
   ollama: 'Ollama (local)',
   'openai-compatible': 'OpenAI-compatible server',
+  xai: 'xAI',
   'vscode-lm': 'VS Code Language Models',
 };
 

@@ -1,6 +1,6 @@
 // Fires once when a stream has been silent for idleMs. Reasoning models may think for minutes
-// before the first token, so the limit is generous and counts any sign of life (keep-alive
-// pings included), not only visible text.
+// before the first token, so the limit is generous; it counts data events only: keep-alive
+// pings and SSE comments are not progress (a stream of pings alone must still time out).
 export class IdleWatchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
