@@ -26,6 +26,7 @@ const KEY_ENV: Partial<Record<ProviderId, string>> = {
   deepseek: 'DEEPSEEK_API_KEY',
   openrouter: 'OPENROUTER_API_KEY',
   'openai-compatible': 'OPENAI_COMPATIBLE_API_KEY',
+  xai: 'XAI_API_KEY',
 };
 const KEYED_IN_ORDER: ProviderId[] = ['anthropic', 'openai', 'deepseek', 'openrouter'];
 
@@ -150,6 +151,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
         apiKey: spec.provider === provider ? apiKey : process.env[KEY_ENV[spec.provider] ?? ''],
         baseUrl: spec.baseUrl,
         idleTimeoutMs: Number(process.env.DEEP_REVIEW_IDLE_TIMEOUT_MS ?? 120_000),
+        requestTimeoutMs: cmd.timeoutSeconds !== undefined ? cmd.timeoutSeconds * 1000 : undefined,
         retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,
       }),
   });

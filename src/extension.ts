@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
       if (apiKey === undefined && spec.provider !== 'ollama' && spec.provider !== 'openai-compatible') {
         throw new ModelError('auth', `No API key is set for ${spec.provider}. Run “Deep Review: Set API Key”.`);
       }
-      return loadProviderFactory().createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: settings.idleTimeoutMs });
+      return loadProviderFactory().createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: settings.idleTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs });
     },
   });
 

@@ -1,6 +1,7 @@
 // Parses the CLI's arguments into a typed command, or a usage error (exit code 2).
 import { parseArgs } from 'node:util';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
+import { maskUrlCredentials } from '../core/providers/urlCredentials';
 import type { ModelTier, ReasoningEffort } from '../core/request';
 
 export const USAGE = `Usage:
@@ -9,7 +10,7 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>]
+      [--instruction <text>] [--context-lines <n>] [--timeout <seconds>]
   deep-review cost            totals: today, month, thinking vs answer, per tier
 
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY
@@ -40,6 +41,8 @@ export interface ReviewCommand {
   budgetUsd?: number;
   instruction?: string;
   contextLines: number;
+  /** Total seconds one model request may take (default 900). */
+  timeoutSeconds?: number;
 }
 
 export type CliCommand = ReviewCommand | { command: 'cost' } | { command: 'help' };
@@ -78,6 +81,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         model: { type: 'string' },
         tier: { type: 'string' },
         'base-url': { type: 'string' },
+        timeout: { type: 'string' },
         'max-thinking-tokens': { type: 'string' },
         effort: { type: 'string' },
         format: { type: 'string' },
@@ -107,7 +111,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const budget = values['budget-usd'];
   if (budget !== undefined && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) throw new UsageError(`--budget-usd must be a number of dollars (got “${budget}”).`);
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as https://api.openai.com/v1 (got “${baseUrl}”).`);
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as https://api.openai.com/v1 (got “${maskUrlCredentials(baseUrl)}”).`);
+  const timeoutSeconds = nonNegativeInt(values.timeout, '--timeout');
+  if (timeoutSeconds === 0) throw new UsageError('--timeout must be at least 1 second.');
   return {
     command: 'review',
     file,
@@ -127,5 +133,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     budgetUsd: budget === undefined ? undefined : Number(budget),
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
+    timeoutSeconds,
   };
 }

@@ -112,15 +112,15 @@ export function tooManyRedirectsMessage(ctx: ErrorContext, hops: number): string
 
 export function notAnApiStreamMessage(ctx: ErrorContext, what: string): string {
   const example = ctx.adapter.facts.baseUrlExample;
-  return `${baseUrlText(ctx)} answered with ${what} instead of a ${providerName(ctx)} API stream. Check that the base URL is the API address${example ? `, e.g. ${example}` : ''}.`;
+  return `${baseUrlText(ctx)} answered with ${what} where a streamed ${providerName(ctx)} API response was expected. Check that the base URL is the API address${example ? `, e.g. ${example}` : ''}.`;
 }
 
 export function tooLargeMessage(ctx: ErrorContext, maxBytes: number): string {
   return `${providerName(ctx)} sent more than ${Math.round(maxBytes / (1024 * 1024))} MB in one response, so Deep Review stopped reading. Check the base URL (${baseUrlText(ctx)}).`;
 }
 
-export function thinkingOverrunWarning(label: string, limit: number, seen: number): string {
-  return `${label} kept thinking far past the limit of ${limit.toLocaleString('en-US')} thinking tokens (about ${seen.toLocaleString('en-US')} so far), so Deep Review stopped reading and kept what had arrived. Raise maxThinkingTokens or lower the effort if the answer needs more.`;
+export function thinkingOverrunWarning(label: string, limit: number): string {
+  return `${label} kept thinking far past the limit of ${limit.toLocaleString('en-US')} thinking tokens, so Deep Review stopped reading and kept what had arrived (billed as estimated). Raise maxThinkingTokens or lower the effort if the answer needs more.`;
 }
 
 export function urlCredentialsConflictMessage(ctx: ErrorContext): string {

@@ -332,7 +332,7 @@ export class StreamingModelClient implements ModelClient {
     }
     if (stopReason === 'overrun') {
       state.finishReason = 'length';
-      yield { type: 'warning', message: thinkingOverrunWarning(providerName({ adapter }), spec.maxThinkingTokens, estimateTokens(text.reasoning)) };
+      yield { type: 'warning', message: thinkingOverrunWarning(providerName({ adapter }), spec.maxThinkingTokens) };
     }
     state.usage = usage();
   }
