@@ -116,7 +116,8 @@ export function notAnApiStreamMessage(ctx: ErrorContext, what: string): string {
 }
 
 export function tooLargeMessage(ctx: ErrorContext, maxBytes: number): string {
-  return `${providerName(ctx)} sent more than ${Math.round(maxBytes / (1024 * 1024))} MB in one response, so Deep Review stopped reading. Check the base URL (${baseUrlText(ctx)}).`;
+  const size = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / (1024 * 1024))} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  return `${providerName(ctx)} sent more than ${size} in one response, so Deep Review stopped reading. Check the base URL (${baseUrlText(ctx)}).`;
 }
 
 export function thinkingOverrunWarning(label: string, limit: number): string {

@@ -165,4 +165,50 @@ describe('retries and cancellation', () => {
     const out = await collect(client.stream(testCall(spec)));
     assert.ok(isModelError(out.error), String(out.error));
   });
+
+  it('stops a call that outlives its total deadline, even while data keeps arriving, and does not retry it', async () => {
+    const events = anthropicEvents({ thinking: Array.from({ length: 200 }, () => 'still thinking. '), text: ['never'], inputTokens: 10, outputTokens: 5 });
+    server.enqueue(sseResponse(namedSse(events), { chunkDelayMs: 20 }));
+    const { client } = testClient(server, 'anthropic', '/v1', { requestTimeoutMs: 300, idleTimeoutMs: 5_000 });
+    const out = await collect(client.stream(testCall(spec)));
+    const error = modelErrorOf(out, 'timeout');
+    assert.match(error.message, /^Anthropic did not finish within 300 ms, so Deep Review stopped the request\..*deepReview\.requestTimeoutSeconds, CLI --timeout/);
+    assert.equal(error.details.retryable, false);
+    assert.ok(out.reasoning.startsWith('still thinking.'), 'what arrived is kept');
+    assert.equal(server.requests.length, 1);
+    await server.requests[0]!.closed;
+  });
+
+  it('counts the waits between retries against the deadline', async () => {
+    server.enqueue(rateLimited({ 'retry-after': '2' }), ok());
+    const { client } = testClient(server, 'anthropic', '/v1', { requestTimeoutMs: 200, retry: { sleep: abortableSleep } });
+    const out = await collect(client.stream(testCall(spec)));
+    modelErrorOf(out, 'timeout');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('stops reading a response larger than the size limit', async () => {
+    server.enqueue(sseResponse(namedSse(anthropicEvents({ thinking: Array.from({ length: 100 }, () => 'x'.repeat(1000)), text: ['a'], inputTokens: 10, outputTokens: 5 }))));
+    const { client } = testClient(server, 'anthropic', '/v1', { maxResponseBytes: 20_000 });
+    const out = await collect(client.stream(testCall(spec)));
+    assert.match(modelErrorOf(out, 'malformed-stream').message, /^Anthropic sent more than 20 KB in one response, so Deep Review stopped reading\./);
+    assert.ok(out.reasoning.length < 20_000);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('stops reading thinking well past the limit, keeps it, warns, and bills it as estimated', async () => {
+    const delta = 'y'.repeat(400);
+    server.enqueue(sseResponse(namedSse(anthropicEvents({ thinking: Array.from({ length: 300 }, () => delta), text: ['never'], inputTokens: 10, outputTokens: 5 })), { faultAfterChunks: 200, ending: 'stall' }));
+    const { client } = testClient(server, 'anthropic', '/v1');
+    const out = await collect(client.stream(testCall(testSpec('anthropic', 'claude-sonnet-4-5', { maxThinkingTokens: 1024 }))));
+    assert.equal(out.error, undefined);
+    // 1024 + 2048 estimated tokens = 12,288 characters: stopped at the 31st delta.
+    assert.equal(out.reasoning, delta.repeat(31));
+    assert.equal(out.answer, '');
+    assert.equal(out.finish, 'length');
+    assert.equal(out.warnings.length, 1);
+    assert.match(out.warnings[0]!, /kept thinking far past the limit of 1,024 thinking tokens/);
+    assert.deepEqual({ input: out.usage?.inputTokens, output: out.usage?.outputTokens, estimated: out.usage?.estimated }, { input: 10, output: 31 * 100, estimated: true });
+    await server.requests[0]!.closed;
+  });
 });
