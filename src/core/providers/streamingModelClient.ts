@@ -169,13 +169,24 @@ export class StreamingModelClient implements ModelClient {
     const onCallStop = (): void => stop('call');
     if (callStop.signal.aborted) stop('call');
     callStop.signal.addEventListener('abort', onCallStop, { once: true });
-    // Aborting must end the wait for the next chunk at once, whatever the fetch implementation does.
-    const stopped = new Promise<'stopped'>((resolve) => controller.signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
+    // Aborting must end the wait for the response and for the next chunk at once, whatever the
+    // fetch implementation does: the wait for headers races this; a pending read is cancelled.
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const stopped = new Promise<'stopped'>((resolve) =>
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          resolve('stopped');
+          void reader?.cancel().catch(() => undefined);
+        },
+        { once: true },
+      ),
+    );
     const watchdog = new IdleWatchdog(idleTimeoutMs, () => stop('idle'));
 
     const reported: ReportedUsage = {};
     const text = { reasoning: '', answer: '' };
-    const events: ModelEvent[] = [];
+    const events: Extract<ModelEvent, { text: string }>[] = [];
     const inline = adapter.facts.capabilities.inlineThinkTags && spec.reasoning ? new InlineReasoningSplitter() : undefined;
     const thinkingStop = thinkingStopTokens(spec);
     let separateReasoning = false;
@@ -186,7 +197,6 @@ export class StreamingModelClient implements ModelClient {
     let tooLarge = false;
     let notApi: string | undefined;
     let thrown: unknown;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
     const push = (kind: 'reasoning-delta' | 'answer-delta', delta: string): void => {
       if (delta.length === 0 || stopReason !== undefined) return;
@@ -194,7 +204,11 @@ export class StreamingModelClient implements ModelClient {
         text.reasoning += delta;
         if (estimateTokens(text.reasoning) > thinkingStop) stop('overrun');
       } else text.answer += delta;
-      events.push({ type: kind, text: delta });
+      // Deltas that arrived in the same network read go out as one event: the text is the same,
+      // and a fast stream costs one hand-off per read instead of one per provider event.
+      const last = events[events.length - 1];
+      if (last !== undefined && last.type === kind) last.text += delta;
+      else events.push({ type: kind, text: delta });
     };
     const sink: StreamSink = {
       reasoning(delta) {
@@ -253,8 +267,9 @@ export class StreamingModelClient implements ModelClient {
         let bytes = 0;
         let sniffed = false;
         while (reader) {
-          const next = await Promise.race([reader.read(), stopped]);
-          if (next === 'stopped') break;
+          if (controller.signal.aborted) break;
+          const next = await reader.read();
+          if (controller.signal.aborted) break;
           if (next.done) {
             splitter.feed(decoder.decode());
             splitter.end();
