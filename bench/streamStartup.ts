@@ -26,7 +26,7 @@ interface PaceRow {
 async function pace(server: ServerProcess): Promise<{ everyMs: number; events: Record<string, number>; rows: PaceRow[]; aboveFloor: Record<string, { ours: number; sdk: number }> }> {
   const everyMs = Number(process.env.BENCH_PACE_MS ?? 10);
   const rounds = Number(process.env.BENCH_PACE_ROUNDS ?? 2);
-  const providers: ProviderName[] = ['anthropic', 'openai', 'chat'];
+  const providers = (process.env.BENCH_PACE_PROVIDERS ?? 'anthropic,openai,chat').split(',').filter((p): p is 'anthropic' | 'openai' | 'chat' => ['anthropic', 'openai', 'chat'].includes(p));
   const rows: PaceRow[] = [];
   const events: Record<string, number> = {};
   for (const provider of providers) {
