@@ -39,7 +39,7 @@ export interface DeepReviewApi {
 let runtime: ExtensionRuntime | undefined;
 let engineForShutdown: Promise<ReviewEngine> | undefined;
 
-// The AI SDK is most of the code; it is a separate bundle loaded on the first model call so
+// The HTTP providers are a separate bundle (44 KB) loaded on the first model call so
 // activation stays light (see esbuild.mjs).
 let providerFactory: typeof ProviderFactory | undefined;
 function loadProviderFactory(): typeof ProviderFactory {
