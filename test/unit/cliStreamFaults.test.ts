@@ -146,4 +146,17 @@ describe('CLI: the key goes only to its provider; base-URL credentials stay secr
       .filter((l) => l.type === 'job');
     assert.deepEqual(ledger.map((l) => [l.outputTokens, l.reasoningTokens]), [[900, 500]]);
   });
+
+  it('--timeout stops a request that keeps streaming past the total deadline', async () => {
+    const events = anthropicEvents({ thinking: Array.from({ length: 50 }, () => 'still thinking. '), text: [FAULT_ANSWER], inputTokens: 100, outputTokens: 50 });
+    server.enqueue(sseResponse(namedSse(events), { chunkDelayMs: 100 }));
+    const before = server.requests.length;
+    const r = await runCli(['review', `average.ts:1-${CODE_LINES}`, '--provider', 'anthropic', '--model', 'claude-sonnet-4-5', '--tier', 'reasoning', '--base-url', server.url('/v1'), '--max-thinking-tokens', '4096', '--format', 'json', '--timeout', '1'], { DEEP_REVIEW_HOME: join(work, 'home-timeout'), ANTHROPIC_API_KEY: KEY }, work);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /deep-review: Anthropic did not finish within 1 s, so Deep Review stopped the request\./);
+    assert.equal(server.requests.length - before, 1, 'not retried');
+    const out = JSON.parse(r.stdout) as { reasoning: string };
+    assert.ok(out.reasoning.startsWith('still thinking.'), 'what arrived is kept');
+    await server.requests.at(-1)!.closed;
+  });
 });
