@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { median } from './stats';
-import { buildTranscript, floorConsumer, oursConsumer, type Consumer, type ProviderName, type ServerProcess, anthropicSdkConsumer, chatSdkConsumer, openaiSdkConsumer } from './stream.bench';
+import { anthropicSdkConsumer, chatSdkConsumer, floorConsumer, oursConsumer, openaiSdkConsumer, type Consumer } from './streamConsumers';
+import type { ServerProcess } from './streamServer';
+import { buildTranscript, type ProviderName } from './streamTranscript';
 
 const ROOT = process.cwd();
 
