@@ -211,4 +211,22 @@ describe('retries and cancellation', () => {
     assert.deepEqual({ input: out.usage?.inputTokens, output: out.usage?.outputTokens, estimated: out.usage?.estimated }, { input: 10, output: 31 * 100, estimated: true });
     await server.requests[0]!.closed;
   });
+
+  it('reports a provider error sent as plain JSON with status 200 as the provider’s error, once', async () => {
+    server.enqueue(jsonResponse(200, openaiErrorBody('The model `qwen9` does not exist', 'invalid_request_error', 'model_not_found')));
+    const { client } = testClient(server, 'openai-compatible', '/v1');
+    const out = await collect(client.stream(testCall(testSpec('openai-compatible', 'qwen9'))));
+    const error = modelErrorOf(out, 'stream-error');
+    assert.match(error.message, /^OpenAI-compatible server reported an error mid-response: invalid_request_error: The model `qwen9` does not exist\./);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('names an HTML page in a 200 from a local server without retrying', async () => {
+    server.enqueue({ status: 200, headers: { 'content-type': 'text/html' }, chunks: ['<html><body>LM Studio</body></html>'] });
+    const { client } = testClient(server, 'ollama', '/api', { apiKey: undefined });
+    const out = await collect(client.stream(testCall(testSpec('ollama', 'qwen3'))));
+    const error = modelErrorOf(out, 'malformed-stream');
+    assert.match(error.message, /^http:\/\/127\.0\.0\.1:\d+\/api answered with an HTML page where a streamed Ollama API response was expected/);
+    assert.equal(server.requests.length, 1);
+  });
 });
