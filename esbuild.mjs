@@ -45,7 +45,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // The providers (AI SDK) load on the first model call, not at activation.
+    // The HTTP providers load on the first model call, not at activation.
     external: ['vscode', './providers.js'],
     metafile: true,
   },

@@ -139,6 +139,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
         apiKey: spec.provider === provider ? apiKey : process.env[keyEnvVar(spec.provider) ?? ''],
         baseUrl: spec.baseUrl,
         idleTimeoutMs: Number(process.env.DEEP_REVIEW_IDLE_TIMEOUT_MS ?? 120_000),
+        requestTimeoutMs: cmd.timeoutSeconds !== undefined ? cmd.timeoutSeconds * 1000 : undefined,
         retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,
       }),
   });

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
+import { maskUrlCredentials } from '../core/providers/urlCredentials';
 import type { ModelTier, ReasoningEffort } from '../core/request';
 import { parseBatchCommand, type JobsCommand, type ResultCommand } from './cliBatch';
 
@@ -14,7 +15,8 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>] [--batch] [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
+      [--instruction <text>] [--context-lines <n>] [--timeout <seconds>] [--batch]
+      [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
   deep-review cost            totals: today, month, thinking vs answer, per tier
   deep-review jobs [--format text|json]                 jobs, with batch jobs' provider status
   deep-review result <jobId> [--wait] [--format …]      a finished job, as review prints it
@@ -55,6 +57,8 @@ export interface ReviewCommand {
   batch: boolean;
   /** Team mode: send the review to this server instead of a provider. */
   server?: string;
+  /** Total seconds one model request may take (default 900). */
+  timeoutSeconds?: number;
 }
 
 export type CliCommand = ReviewCommand | JobsCommand | ResultCommand | { command: 'cost' } | { command: 'help' };
@@ -99,6 +103,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         model: { type: 'string' },
         tier: { type: 'string' },
         'base-url': { type: 'string' },
+        timeout: { type: 'string' },
         'max-thinking-tokens': { type: 'string' },
         effort: { type: 'string' },
         format: { type: 'string' },
@@ -130,7 +135,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const budget = values['budget-usd'];
   if (budget !== undefined && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) throw new UsageError(`--budget-usd must be a number of dollars (got “${budget}”).`);
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as ${PROVIDER_CATALOG.openai.defaultBaseUrl} (got “${baseUrl}”).`);
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as ${PROVIDER_CATALOG.openai.defaultBaseUrl} (got “${maskUrlCredentials(baseUrl)}”).`);
+  const timeoutSeconds = nonNegativeInt(values.timeout, '--timeout');
+  if (timeoutSeconds === 0) throw new UsageError('--timeout must be at least 1 second.');
   return {
     command: 'review',
     file,
@@ -152,5 +159,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
     batch: values.batch === true,
     server: serverUrl(values.server),
+    timeoutSeconds,
   };
 }

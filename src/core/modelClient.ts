@@ -45,6 +45,8 @@ export type ModelEvent =
   | { type: 'answer-delta'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  /** Something the user should know about a call that still ended normally (e.g. thinking cut short). */
+  | { type: 'warning'; message: string }
   | { type: 'finish'; reason: FinishReason };
 
 export interface ModelClient {

@@ -15,6 +15,7 @@ import { JobStore } from './jobStore';
 import { CostLedger } from './ledger';
 import { ModelError, isModelError } from './modelError';
 import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
+import { maskUrlCredentials } from './providers/urlCredentials';
 import type { PriceOverrides } from './prices';
 import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
 import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
@@ -235,15 +236,18 @@ export class ReviewEngine {
       effort: r.model.effort,
       maxThinkingTokens: r.model.maxThinkingTokens,
       maxAnswerTokens: r.model.maxAnswerTokens,
-      baseUrl: r.model.baseUrl,
+      // Credentials in a base URL stay out of the record (persisted, shown, exported); the run uses them.
+      baseUrl: maskUrlCredentials(r.model.baseUrl),
       complexity: { tier: plan.complexity.tier, score: plan.complexity.score },
       reasons: r.reasons,
       note: r.note,
       escalationTier: r.escalation?.tier,
       expectedWait: { lowSeconds: r.expectedWait.lowSeconds, highSeconds: r.expectedWait.highSeconds, reason: r.expectedWait.reason },
     };
+    const id = newJobId(now);
+    if (route.baseUrl !== r.model.baseUrl && r.model.baseUrl !== undefined) this.baseUrls.set(id, r.model.baseUrl);
     return {
-      id: newJobId(now),
+      id,
       request: plan.request,
       route,
       cacheKey: plan.cacheKey,
@@ -265,7 +269,8 @@ export class ReviewEngine {
   private async runJob(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
     const started = this.now();
     const elapsed = () => this.now() - started;
-    const spec = specOf(job.route);
+    const spec = { ...specOf(job.route), baseUrl: this.baseUrls.get(job.id) ?? job.route.baseUrl };
+    this.baseUrls.delete(job.id);
     const prompt = buildPrompt(job.request);
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
@@ -302,6 +307,9 @@ export class ReviewEngine {
           case 'retry':
             job.retries = event.attempt;
             emit({ type: 'retry', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
+            break;
+          case 'warning':
+            job.warnings.push(event.message);
             break;
           case 'finish':
             break;
@@ -377,6 +385,8 @@ export class ReviewEngine {
   private readonly reserved = new Map<string, number>();
   /** Budget held outside this engine's queue (jobs waiting at a provider's batch API). */
   readonly reservationSources: Array<() => number> = [];
+  /** Base URLs with credentials, kept in memory only (the job record has them masked). */
+  private readonly baseUrls = new Map<string, string>();
 
   /** What is spent plus what jobs in flight may still spend: budgets hold across concurrent jobs. */
   committedSpend(): { todayUsd: number; monthUsd: number } {

@@ -1,6 +1,6 @@
 // The words of a finished job's notification. Pure (no `vscode` import) so unit tests read it.
 import { jobTitle, type JobRecord } from '../core/job';
-import type { ModelErrorKind } from '../core/modelError';
+import { isModelErrorKind, offersRetry } from '../core/modelError';
 
 /** "Review cart.ts:10 (job jm3…) finished: 2 findings." and its variants. */
 export function completionText(job: Pick<JobRecord, 'id' | 'request' | 'fromCache' | 'structured' | 'result' | 'route'>): string {
@@ -16,7 +16,6 @@ export function failureText(job: Pick<JobRecord, 'id' | 'request' | 'error'>): s
   return `Deep Review: ${jobTitle(job)} (job ${job.id}) failed: ${job.error?.message ?? 'the job failed.'}`;
 }
 
-const RETRYABLE: readonly string[] = ['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stream-error', 'malformed-stream'] satisfies ModelErrorKind[];
 /** Kinds a setting can fix, and which settings to open for them. */
 const SETTINGS_FOR: Partial<Record<string, string>> = {
   config: 'deepReview',
@@ -32,7 +31,7 @@ const SETTINGS_FOR: Partial<Record<string, string>> = {
 export function failureActions(kind: string | undefined): string[] {
   const actions: string[] = [];
   if (kind === 'auth' || kind === 'permission') actions.push('Set API Key');
-  if (kind && RETRYABLE.includes(kind)) actions.push('Retry');
+  if (kind && isModelErrorKind(kind) && offersRetry(kind)) actions.push('Retry');
   if (settingsFor(kind)) actions.push('Open Settings');
   if (kind === 'budget' || kind === 'insufficient-credit') actions.push('Raise Budget');
   actions.push('Open Results');

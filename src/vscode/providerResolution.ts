@@ -47,7 +47,7 @@ export class ProviderResolver {
     const apiKey = this.keys.peek(spec.provider);
     const facts = PROVIDER_CATALOG[spec.provider];
     if (apiKey === undefined && facts.needsKey) throw new ModelError('auth', `No API key is set for ${facts.label}. Run “Deep Review: Set API Key”.`);
-    return loadProviderFactory().createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: this.settings().idleTimeoutMs });
+    return loadProviderFactory().createModelClient({ provider: spec.provider, apiKey, baseUrl: spec.baseUrl, idleTimeoutMs: this.settings().idleTimeoutMs, requestTimeoutMs: this.settings().requestTimeoutMs });
   }
 
   /** Resolves the provider for a run; undefined after telling the user what to do instead. */

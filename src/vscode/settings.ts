@@ -20,6 +20,7 @@ export interface DeepReviewSettings {
   keepReasoningExpanded: boolean;
   notifications: CompletionNotifications;
   idleTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 type Warn = (message: string) => void;
@@ -68,6 +69,7 @@ export function readSettings(warn: Warn, config: vscode.WorkspaceConfiguration =
     keepReasoningExpanded: get('reasoning.keepExpanded') === true,
     notifications: pick<CompletionNotifications>(get('notifications.onCompletion'), ['whenPanelHidden', 'always', 'never'], 'whenPanelHidden', 'notifications.onCompletion', warn),
     idleTimeoutMs: num(get('network.idleTimeoutSeconds'), 120, 5, 1800, 'network.idleTimeoutSeconds', warn) * 1000,
+    requestTimeoutMs: num(get('requestTimeoutSeconds'), 900, 30, 7200, 'requestTimeoutSeconds', warn) * 1000,
   };
 }
 

@@ -1,11 +1,14 @@
 // The fault matrix: every provider failure Deep Review must survive, scripted for the local model
 // server, with what the engine is expected to make of it. Used end to end by
 // test/unit/faultMatrix.test.ts (engine and CLI), which also writes/checks docs/reliability.md.
+import { gzipSync } from 'node:zlib';
 import type { ModelErrorKind } from '../../src/core/modelError';
 import type { ProviderId } from '../../src/core/modelClient';
 import { EMPTY_AFTER_REASONING_WARNING, UNSTRUCTURED_WARNING } from '../../src/core/resultParser';
 import type { ScriptedResponse } from './modelServer';
 import { anthropicErrorBody, anthropicEvents, chatCompletionChunks, chatSse, jsonResponse, namedSse, sseResponse } from './transcripts';
+import { thinkingOverrunWarning } from '../../src/core/providers/errorMessages';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../src/core/providers/providerFactory';
 
 /** The reviewed file: 7 lines with an off-by-one in the loop bound. */
 export const FAULT_CODE = ['export function average(values: number[]): number {', '  let total = 0;', '  for (let i = 0; i <= values.length; i++) {', '    total += values[i];', '  }', '  return total / values.length;', '}', ''].join('\n');
@@ -76,6 +79,36 @@ export const OPENROUTER: FaultProvider = {
   reasoningChunks: 3,
 };
 
+/**
+ * A server that counts reasoning beside completion_tokens (xAI's convention; some OpenAI-compatible
+ * servers do the same): total = prompt + completion + reasoning. A local server here, serving a
+ * model with a list price, so the row also shows that detection does not depend on the vendor.
+ */
+export const REASONING_OUTSIDE: FaultProvider = {
+  provider: 'openai-compatible',
+  label: 'OpenAI-compatible server',
+  wire: 'Chat Completions (OpenAI-compatible server)',
+  model: 'deepseek-reasoner',
+  basePath: '/v1',
+  keyEnv: 'OPENAI_COMPATIBLE_API_KEY',
+  stream: (answer = FAULT_ANSWER, reasoning = FAULT_REASONING) =>
+    chatSse(
+      chatCompletionChunks({
+        model: 'deepseek-reasoner',
+        reasoningField: 'reasoning_content',
+        reasoning,
+        content: pieces(answer),
+        usage: {
+          prompt_tokens: BILLED.inputTokens,
+          completion_tokens: BILLED.outputTokens - BILLED.reasoningTokens,
+          total_tokens: BILLED.inputTokens + BILLED.outputTokens,
+          completion_tokens_details: { reasoning_tokens: BILLED.reasoningTokens },
+        },
+      }),
+    ),
+  reasoningChunks: 3,
+};
+
 /** How the engine bills the faulty job in the ledger. */
 export type Billing =
   /** Nothing was billed: 0 tokens, $0. */
@@ -101,6 +134,8 @@ export interface FaultExpectation {
   sleeps: readonly number[];
   /** The reasoning streamed before the failure is still on the job. */
   reasoningKept: boolean;
+  /** The reasoning on the job when it is not FAULT_REASONING (e.g. cut short by the client). */
+  reasoningText?: string;
   billed: Billing;
   /** Input tokens the provider reported before a partial stream broke (undefined: estimated). */
   partialInputTokens?: number;
@@ -269,3 +304,88 @@ export const FAULT_CASES: FaultCase[] = [
     expect: { status: 'succeeded', warning: EMPTY_AFTER_REASONING_WARNING, retries: 0, requests: 1, sleeps: [], reasoningKept: true, billed: 'reported', cached: false, findings: 0 },
   },
 ];
+
+/** Thinking that never stops: 400-character deltas (100 estimated tokens each). */
+const RUNAWAY_DELTA = 'Consider the bound again, and again, and again. '.repeat(9).slice(0, 400);
+/** With maxThinkingTokens 4096 the client stops past 4096 + 2048 estimated tokens: after 62 deltas. */
+const OVERRUN_DELTAS = 62;
+/** A gzip body of SSE comments that inflates to 1 GiB from about 1 MB (concatenated gzip members). */
+function gzipBomb(): Buffer {
+  const member = gzipSync(Buffer.from(': keep-alive\n\n'.repeat((10 * 1024 * 1024) / 14)), { level: 9 });
+  return Buffer.concat(Array.from({ length: 100 }, () => member));
+}
+const PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+
+/** The bounds and trust rows (issue 9): redirects, non-API answers, keep-alives, size and thinking caps, usage shapes. */
+FAULT_CASES.push(
+  {
+    id: 'redirect-cross-origin',
+    fault: '307 redirect to another origin',
+    via: ANTHROPIC,
+    script: () => [{ status: 307, headers: { location: 'https://collector.example/v1/messages' }, chunks: [] }],
+    cli: true,
+    expect: { ...HTTP_FAILURE, status: 'failed', kind: 'config', message: /^Anthropic at http:\/\/127\.0\.0\.1:\d+ answered with a redirect \(307\) to https:\/\/collector\.example\/v1\/messages, another address\. Deep Review does not follow redirects to another address, so your API key was not sent there\./ },
+  },
+  {
+    id: 'html-200',
+    fault: 'an HTML page with status 200 (a login or proxy page)',
+    via: ANTHROPIC,
+    script: () => [{ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, chunks: ['<!doctype html><html><body><h1>Sign in</h1></body></html>'] }],
+    cli: true,
+    expect: { ...HTTP_FAILURE, status: 'failed', kind: 'malformed-stream', message: /^http:\/\/127\.0\.0\.1:\d+\/v1 answered with an HTML page where a streamed Anthropic API response was expected\. Check that the base URL is the API address/ },
+  },
+  {
+    id: 'json-200',
+    fault: 'plain JSON with status 200 instead of a stream',
+    via: OPENROUTER,
+    script: () => [jsonResponse(200, { id: 'gen-1', object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hi' } }] })],
+    cli: false,
+    expect: { ...HTTP_FAILURE, status: 'failed', kind: 'malformed-stream', message: /^http:\/\/127\.0\.0\.1:\d+\/api\/v1 answered with plain JSON where a streamed OpenRouter API response was expected\./ },
+  },
+  {
+    id: 'ping-forever',
+    fault: `keep-alive pings and SSE comments, nothing else (idle timeout ${STALL_IDLE_MS / 1000} s)`,
+    via: ANTHROPIC,
+    script: () => [sseResponse([PING], { repeat: { chunk: `: keep-alive\n\n${PING}`, everyMs: 100 } })],
+    idleTimeoutMs: STALL_IDLE_MS,
+    cli: true,
+    expect: { ...HTTP_FAILURE, status: 'failed', kind: 'timeout', message: new RegExp(`^Anthropic sent nothing for ${STALL_IDLE_MS / 1000} s, so Deep Review stopped waiting\\.`) },
+  },
+  {
+    id: 'gzip-bomb',
+    fault: 'a 1 MB gzip body that inflates to 1 GiB',
+    via: ANTHROPIC,
+    script: () => [{ status: 200, headers: { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' }, chunks: [gzipBomb()] }],
+    cli: true,
+    expect: { ...HTTP_FAILURE, status: 'failed', kind: 'malformed-stream', message: new RegExp(`^Anthropic sent more than ${DEFAULT_MAX_RESPONSE_BYTES / (1024 * 1024)} MB in one response, so Deep Review stopped reading\\.`) },
+  },
+  {
+    id: 'thinking-overrun',
+    fault: 'thinking far past the 4,096-token limit (40,000 tokens streamed)',
+    via: ANTHROPIC,
+    script: () => [sseResponse(ANTHROPIC.stream(FAULT_ANSWER, Array.from({ length: 400 }, () => RUNAWAY_DELTA)))],
+    cli: true,
+    expect: {
+      status: 'succeeded',
+      warning: thinkingOverrunWarning('Anthropic', 4096),
+      retries: 0,
+      requests: 1,
+      sleeps: [],
+      reasoningKept: true,
+      reasoningText: RUNAWAY_DELTA.repeat(OVERRUN_DELTAS),
+      billed: 'partial',
+      partialInputTokens: BILLED.inputTokens,
+      partialOutputTokens: (RUNAWAY_DELTA.length / 4) * OVERRUN_DELTAS,
+      cached: false,
+      findings: 0,
+    },
+  },
+  {
+    id: 'reasoning-outside',
+    fault: 'reasoning counted outside `completion_tokens` (total = prompt + completion + reasoning)',
+    via: REASONING_OUTSIDE,
+    script: () => [sseResponse(REASONING_OUTSIDE.stream())],
+    cli: true,
+    expect: { status: 'succeeded', retries: 0, requests: 1, sleeps: [], reasoningKept: true, billed: 'reported', cached: true, findings: 1 },
+  },
+);

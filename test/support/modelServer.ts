@@ -9,14 +9,16 @@ export interface ScriptedResponse {
   /** HTTP status (default 200). */
   status?: number;
   headers?: Record<string, string>;
-  /** Body pieces; each goes out as its own write. */
-  chunks: string[];
+  /** Body pieces; each goes out as its own write (Buffers as raw bytes, e.g. a gzip body). */
+  chunks: (string | Buffer)[];
   /** Wait this long before each chunk (a slow drip). */
   chunkDelayMs?: number;
   /** Send only this many chunks, then apply `ending`. */
   faultAfterChunks?: number;
   /** end: finish the response; reset: destroy the socket; stall: send nothing more, keep it open. */
   ending?: 'end' | 'reset' | 'stall';
+  /** After the chunks, send this piece every everyMs until the client hangs up (keep-alive pings forever). */
+  repeat?: { chunk: string; everyMs: number };
 }
 
 export interface RecordedRequest {
@@ -98,6 +100,14 @@ export class ModelServer {
       if (script.chunkDelayMs) await delay(script.chunkDelayMs);
       if (res.destroyed) return;
       await new Promise<void>((resolve) => res.write(script.chunks[i] ?? '', () => resolve()));
+    }
+    if (script.repeat) {
+      while (!res.destroyed && !res.writableEnded) {
+        await delay(script.repeat.everyMs);
+        if (res.destroyed) return;
+        res.write(script.repeat.chunk);
+      }
+      return;
     }
     switch (script.ending ?? 'end') {
       case 'end':

@@ -13,7 +13,7 @@ import { costOfUsage, formatUsd } from '../../src/core/cost';
 import type { JobRecord } from '../../src/core/job';
 import type { LedgerRecord } from '../../src/core/ledger';
 import { resolveTierSpecs } from '../../src/core/modelSettings';
-import { DEFAULT_IDLE_TIMEOUT_MS, createModelClient } from '../../src/core/providers/providerFactory';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, createModelClient } from '../../src/core/providers/providerFactory';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/providers/retryPolicy';
 import type { ReviewRequestInput } from '../../src/core/request';
 import { ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
@@ -124,10 +124,26 @@ ${[...TABLE_HEAD, ...rows].join('\n')}
   parallel jobs do not retry in lockstep). A provider asking for more than ${seconds(p.maxRetryAfterMs)} is not
   retried: the error is shown at once. Each retry is reported as it happens (output log in VS Code, stderr
   in a terminal), and the final message says how many attempts were made.
-- **Idle timeout.** A response that sends nothing for the idle timeout is aborted with a
-  \`timeout\` error and not retried. The default is ${seconds(DEFAULT_IDLE_TIMEOUT_MS)} (setting
+- **Idle timeout.** A response that sends no data event for the idle timeout is aborted with a
+  \`timeout\` error and not retried; keep-alives (SSE comments, Anthropic \`ping\` events) do not
+  count, so a stream of pings alone still times out. The default is ${seconds(DEFAULT_IDLE_TIMEOUT_MS)} (setting
   \`deepReview.network.idleTimeoutSeconds\`; the CLI reads \`DEEP_REVIEW_IDLE_TIMEOUT_MS\`),
   generous because reasoning models can think silently; the table uses a short one.
+- **Bounds on every request.** The whole call, retries included, has a total deadline
+  (${seconds(DEFAULT_REQUEST_TIMEOUT_MS)} by default; setting \`deepReview.requestTimeoutSeconds\`, CLI \`--timeout\`). A response may
+  hold at most ${DEFAULT_MAX_RESPONSE_BYTES / (1024 * 1024)} MB after decompression. Thinking is enforced on the client: reading stops once
+  the reasoning that arrived is well past the limit asked for (the limit plus half of it, at least
+  2,048 tokens more), what arrived is kept, billed as estimated, and a warning says so.
+- **Where the key goes.** Requests never follow a redirect to another origin (scheme, host or
+  port): the job fails with a message naming where the provider wanted to send it, and is not
+  retried; a redirect within the same origin is followed up to 3 times. Credentials written in a
+  base URL (\`http://user:password@host\`) are sent as a Basic \`Authorization\` header and masked
+  (\`http://***@host\`) in every message, job record and export.
+- **Not an API stream.** An HTML page or plain JSON in a 200 response fails at once with a
+  message naming the base URL (no retries); a provider error sent as JSON with status 200 is
+  reported as the provider's error.
+- **Usage shapes.** Reasoning tokens reported beside \`completion_tokens\` rather than inside
+  them (detected from the totals: total = prompt + completion + reasoning) are added to the output.
 - **Reasoning kept on failure.** Reasoning (and answer text) that streamed before a failure stays
   on the job and in the panel; the job still ends as failed.
 - **Failed jobs are never cached**, nor cancelled ones: asking again sends the request again.
@@ -229,7 +245,7 @@ describe('fault matrix (end to end: engine, provider client, CLI, docs/reliabili
           if (e.warning) assert.ok(job.warnings.includes(e.warning), `warnings: ${job.warnings.join(' / ')}`);
           else assert.deepEqual(job.warnings, []);
         }
-        assert.equal(job.reasoning, e.reasoningKept ? FAULT_REASONING.join('') : '');
+        assert.equal(job.reasoning, e.reasoningText ?? (e.reasoningKept ? FAULT_REASONING.join('') : ''));
         assert.deepEqual(warnings, [], 'no storage warnings');
 
         // Retries.
@@ -259,8 +275,11 @@ describe('fault matrix (end to end: engine, provider client, CLI, docs/reliabili
               { in: BILLED.inputTokens, out: BILLED.outputTokens, thinking: BILLED.reasoningTokens, estimated: false },
             );
             const expected = costOfUsage({ ...BILLED, cachedInputTokens: 0, estimated: false }, c.via.model);
-            assert.equal(ledger.costUsd, expected.usd);
-            assert.equal(ledger.costSource, 'table');
+            // A model without a list price (xAI's here) has no cost to compare.
+            if (expected.usd !== null) {
+              assert.equal(ledger.costUsd, expected.usd);
+              assert.equal(ledger.costSource, 'table');
+            }
             break;
           }
           case 'partial': {
@@ -268,7 +287,7 @@ describe('fault matrix (end to end: engine, provider client, CLI, docs/reliabili
             if (e.partialInputTokens !== undefined) assert.equal(ledger.inputTokens, e.partialInputTokens, 'input as reported when the stream began');
             else assert.ok(ledger.inputTokens > 0);
             assert.equal(ledger.outputTokens, e.partialOutputTokens ?? estimateTokens(job.reasoning + job.answer), 'output estimated from the text that arrived');
-            assert.ok(ledger.outputTokens < BILLED.outputTokens);
+            if (e.partialOutputTokens === undefined) assert.ok(ledger.outputTokens < BILLED.outputTokens);
             assert.equal(ledger.costUsd, costOfUsage(job.usage!, c.via.model).usd);
             break;
           }
@@ -319,7 +338,7 @@ describe('fault matrix (end to end: engine, provider client, CLI, docs/reliabili
         const out = JSON.parse(r.stdout) as { status: string; findings: unknown[]; reasoning: string; warnings: string[]; cached: boolean };
         assert.equal(out.status, e.status);
         assert.equal(out.cached, false);
-        assert.equal(out.reasoning, e.reasoningKept ? FAULT_REASONING.join('') : '');
+        assert.equal(out.reasoning, e.reasoningText ?? (e.reasoningKept ? FAULT_REASONING.join('') : ''));
         const engineRun = observed.get(c.id);
         if (e.status === 'failed') {
           assert.equal(r.code, 1, r.stderr);

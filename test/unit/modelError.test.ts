@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ModelError, isModelError } from '../../src/core/modelError';
+import { MODEL_ERROR_KINDS, ModelError, isAutoRetryable, isModelError, kindSummary, offersRetry } from '../../src/core/modelError';
 
 describe('isModelError', () => {
   it('recognises a ModelError made by another bundle copy of the class', () => {
@@ -20,5 +20,13 @@ describe('isModelError', () => {
     assert.equal(isModelError(new Error('plain')), false);
     assert.equal(isModelError({ name: 'ModelError', kind: 'auth' }), false);
     assert.equal(isModelError(null), false);
+  });
+});
+
+describe('error kinds: retryable defined once', () => {
+  it('retries transient failures by itself and offers Retry for those and unreadable or failed streams', () => {
+    assert.deepEqual(MODEL_ERROR_KINDS.filter(isAutoRetryable), ['rate-limit', 'overloaded', 'server', 'network', 'timeout']);
+    assert.deepEqual(MODEL_ERROR_KINDS.filter(offersRetry), ['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stream-error', 'malformed-stream']);
+    for (const kind of MODEL_ERROR_KINDS) assert.ok(kindSummary(kind).endsWith('.'), kind);
   });
 });

@@ -33,6 +33,8 @@ export interface ProviderFacts {
     readonly batch: boolean;
     /** The user may point it at another server (base URL setting applies). */
     readonly customBaseUrl: boolean;
+    /** Chat Completions only: the server takes `reasoning_effort` (some reject the field outright). */
+    readonly reasoningEffort: boolean;
   };
 }
 
@@ -47,7 +49,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'https://api.openai.com/v1',
     defaultModels: { fast: 'gpt-5-mini', capable: 'gpt-5', reasoning: 'gpt-5' },
     wireFormat: 'openai-responses',
-    capabilities: { inlineThinkTags: false, reportsCost: false, batch: true, customBaseUrl: true },
+    capabilities: { inlineThinkTags: false, reportsCost: false, batch: true, customBaseUrl: true, reasoningEffort: true },
   },
   anthropic: {
     label: 'Anthropic',
@@ -59,7 +61,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'https://api.anthropic.com/v1',
     defaultModels: { fast: 'claude-haiku-4-5', capable: 'claude-sonnet-4-5', reasoning: 'claude-sonnet-4-5' },
     wireFormat: 'anthropic-messages',
-    capabilities: { inlineThinkTags: false, reportsCost: false, batch: true, customBaseUrl: true },
+    capabilities: { inlineThinkTags: false, reportsCost: false, batch: true, customBaseUrl: true, reasoningEffort: true },
   },
   deepseek: {
     label: 'DeepSeek',
@@ -71,7 +73,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'https://api.deepseek.com',
     defaultModels: { fast: 'deepseek-chat', capable: 'deepseek-chat', reasoning: 'deepseek-reasoner' },
     wireFormat: 'chat-completions',
-    capabilities: { inlineThinkTags: false, reportsCost: false, batch: false, customBaseUrl: true },
+    capabilities: { inlineThinkTags: false, reportsCost: false, batch: false, customBaseUrl: true, reasoningEffort: true },
   },
   openrouter: {
     label: 'OpenRouter',
@@ -83,7 +85,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'https://openrouter.ai/api/v1',
     defaultModels: { fast: 'openai/gpt-5-mini', capable: 'anthropic/claude-sonnet-4.5', reasoning: 'anthropic/claude-sonnet-4.5' },
     wireFormat: 'chat-completions',
-    capabilities: { inlineThinkTags: false, reportsCost: true, batch: false, customBaseUrl: true },
+    capabilities: { inlineThinkTags: false, reportsCost: true, batch: false, customBaseUrl: true, reasoningEffort: true },
   },
   ollama: {
     label: 'Ollama (local)',
@@ -95,7 +97,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'http://127.0.0.1:11434/api',
     defaultModels: { fast: 'qwen3:4b', capable: 'qwen3:8b', reasoning: 'qwen3:8b' },
     wireFormat: 'ollama-native',
-    capabilities: { inlineThinkTags: true, reportsCost: false, batch: false, customBaseUrl: true },
+    capabilities: { inlineThinkTags: true, reportsCost: false, batch: false, customBaseUrl: true, reasoningEffort: true },
   },
   'openai-compatible': {
     label: 'OpenAI-compatible server',
@@ -107,7 +109,20 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: 'http://localhost:1234/v1',
     defaultModels: { fast: '', capable: '', reasoning: '' },
     wireFormat: 'chat-completions',
-    capabilities: { inlineThinkTags: true, reportsCost: false, batch: false, customBaseUrl: true },
+    capabilities: { inlineThinkTags: true, reportsCost: false, batch: false, customBaseUrl: true, reasoningEffort: true },
+  },
+  xai: {
+    label: 'xAI',
+    description: 'xAI Grok models (OpenAI-compatible chat; reasoning counted outside completion tokens).',
+    keyEnvVar: 'XAI_API_KEY',
+    needsKey: true,
+    keyHint: 'xai-…  (console.x.ai → API keys)',
+    defaultBaseUrl: 'https://api.x.ai/v1',
+    baseUrlExample: 'https://api.x.ai/v1',
+    defaultModels: { fast: 'grok-code-fast-1', capable: 'grok-4', reasoning: 'grok-4' },
+    wireFormat: 'chat-completions',
+    // Grok 4 rejects `reasoning_effort`; it always reasons.
+    capabilities: { inlineThinkTags: false, reportsCost: false, batch: false, customBaseUrl: true, reasoningEffort: false },
   },
   'vscode-lm': {
     label: 'VS Code Language Models',
@@ -119,7 +134,7 @@ export const PROVIDER_CATALOG = {
     baseUrlExample: undefined,
     defaultModels: { fast: '', capable: '', reasoning: '' },
     wireFormat: 'vscode-lm',
-    capabilities: { inlineThinkTags: false, reportsCost: false, batch: false, customBaseUrl: false },
+    capabilities: { inlineThinkTags: false, reportsCost: false, batch: false, customBaseUrl: false, reasoningEffort: false },
   },
 } as const satisfies Record<string, ProviderFacts>;
 
@@ -139,4 +154,4 @@ export function isProviderId(v: unknown): v is ProviderId {
 export const PROVIDERS_WITH_KEYS = PROVIDER_IDS.filter((p) => PROVIDER_CATALOG[p].keyEnvVar !== undefined);
 
 /** The providers the CLI picks from when none is named, in order, by which key is set. */
-export const KEYED_PROVIDER_ORDER: readonly ProviderId[] = ['anthropic', 'openai', 'deepseek', 'openrouter'];
+export const KEYED_PROVIDER_ORDER: readonly ProviderId[] = ['anthropic', 'openai', 'deepseek', 'openrouter', 'xai'];

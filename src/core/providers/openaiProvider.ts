@@ -1,39 +1,39 @@
 // OpenAI through the Responses API, the only OpenAI API that streams reasoning text (as
-// summaries). max_output_tokens includes reasoning, so it gets thinking + answer.
-import { createOpenAI } from '@ai-sdk/openai';
-import type { JSONValue } from 'ai';
+// summaries). max_output_tokens includes reasoning, so it gets thinking + answer; store:false
+// keeps reviewed code out of OpenAI's stored responses.
 import type { ModelSpec } from '../modelClient';
+import { PROVIDER_CATALOG } from './catalog';
 import { isOpenAIReasoningModel, openAIEffortProblem, openAIOffEffort } from './openaiModels';
-import type { ProviderAdapter, RequestSettings } from './providerAdapter';
+import type { ProviderAdapter, WireRequest } from './providerAdapter';
 import { wantsThinking } from './thinkingBudget';
 
 /** The Responses API rejects max_output_tokens below 16. */
 const MIN_OUTPUT_TOKENS = 16;
 
-function reasoningOptions(spec: ModelSpec): Record<string, JSONValue> {
-  if (wantsThinking(spec)) return { reasoningEffort: spec.effort, reasoningSummary: 'auto', forceReasoning: true };
+function reasoningField(spec: ModelSpec): Record<string, unknown> {
+  if (wantsThinking(spec)) return { effort: spec.effort, summary: 'auto' };
   // A reasoning model asked not to think: the lowest effort it has (it may still think a little).
-  return { reasoningEffort: openAIOffEffort(spec.model) ?? 'low', forceReasoning: true };
+  return { effort: openAIOffEffort(spec.model) ?? 'low' };
 }
 
 export const openaiAdapter: ProviderAdapter = {
   id: 'openai',
-  label: 'OpenAI',
-  apiKeyEnvVar: 'OPENAI_API_KEY',
-  defaultBaseUrl: 'https://api.openai.com/v1',
-  inlineThinkTags: false,
+  facts: PROVIDER_CATALOG.openai,
+  wire: 'openai-responses',
+  keyHeader: 'authorization',
 
-  languageModel(spec, connection) {
-    return createOpenAI({ apiKey: connection.apiKey, baseURL: connection.baseUrl, fetch: connection.fetch }).responses(spec.model);
-  },
-
-  requestSettings(spec): RequestSettings {
-    // store:false keeps reviewed code out of OpenAI's stored responses.
-    if (!isOpenAIReasoningModel(spec.model)) return { maxOutputTokens: spec.maxAnswerTokens, providerOptions: { openai: { store: false } } };
-    return {
-      maxOutputTokens: spec.maxThinkingTokens + spec.maxAnswerTokens,
-      providerOptions: { openai: { store: false, ...reasoningOptions(spec) } },
+  buildRequest(spec, call): WireRequest {
+    const reasoning = isOpenAIReasoningModel(spec.model);
+    const body: Record<string, unknown> = {
+      model: spec.model,
+      instructions: call.system,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: call.prompt }] }],
+      max_output_tokens: reasoning ? spec.maxThinkingTokens + spec.maxAnswerTokens : spec.maxAnswerTokens,
+      store: false,
+      stream: true,
     };
+    if (reasoning) body.reasoning = reasoningField(spec);
+    return { path: '/responses', body };
   },
 
   validateThinking(spec) {

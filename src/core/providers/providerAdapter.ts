@@ -1,56 +1,47 @@
-// What differs between providers, and only that: how to build the AI SDK model, how one
-// ModelSpec maps onto the provider's own thinking parameters, and what extra the provider
-// reports. Streaming, retries, timeouts and error classes are shared (streamingModelClient.ts).
-import type { JSONValue, LanguageModel, ProviderMetadata } from 'ai';
-import type { ModelSpec, ProviderId } from '../modelClient';
+// What differs between providers, and only that: the request body for one ModelSpec (thinking
+// limits and effort in the provider's own parameters), how to check those settings before
+// sending, and hints for its errors. Facts (label, key variable, default URL, wire format,
+// capabilities) come from the catalog; reading the stream is the wire format's job
+// (anthropicStream.ts, responsesStream.ts, chatStream.ts, ollamaStream.ts), and sending,
+// retries, timeouts and error classes are shared (streamingModelClient.ts).
+import type { ModelCall, ModelSpec, ProviderId } from '../modelClient';
+import type { ProviderFacts, WireFormat } from './catalog';
 
-/** Where and how to reach the provider, resolved from the client config and the spec. */
-export interface ProviderConnection {
-  apiKey?: string;
-  /** Base URL exactly as the provider's AI SDK package takes it, without a trailing slash. */
-  baseUrl?: string;
-  fetch: typeof fetch;
-  /** For failures a package would swallow: the call fails with this once the stream ends. */
-  reportStreamFault: (error: Error) => void;
+export type ApiProviderId = Exclude<ProviderId, 'vscode-lm'>;
+export type ApiWireFormat = Exclude<WireFormat, 'vscode-lm'>;
+
+/** One HTTP request, before the base URL and the key are added. */
+export interface WireRequest {
+  /** Path under the base URL, e.g. "/messages". */
+  path: string;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
-/** The per-call settings handed to streamText. */
-export interface RequestSettings {
-  /** Everything the model may generate (thinking + answer) where the provider counts it so. */
-  maxOutputTokens?: number;
-  providerOptions?: Record<string, Record<string, JSONValue>>;
-}
+/** How the key goes out: Anthropic's x-api-key, everyone else's bearer token. */
+export type KeyHeader = 'x-api-key' | 'authorization';
 
-/** Token counts a provider reported while streaming, before its final usage (if any) arrived. */
+/** Token counts a provider reported while streaming; undefined = not (yet) reported. */
 export interface ReportedUsage {
   inputTokens?: number;
   cachedInputTokens?: number;
   outputTokens?: number;
   reasoningTokens?: number;
+  /** What the provider charged, in USD (OpenRouter `usage.cost`). */
+  costUsd?: number;
 }
-
-export type ApiProviderId = Exclude<ProviderId, 'vscode-lm'>;
 
 export interface ProviderAdapter {
   readonly id: ApiProviderId;
-  /** Name shown to users in messages, e.g. "Anthropic". */
-  readonly label: string;
-  /** Environment variable the AI SDK package falls back to when no key is given. */
-  readonly apiKeyEnvVar: string | undefined;
-  /** The package's default base URL (undefined: the user must give one). */
-  readonly defaultBaseUrl: string | undefined;
-  /** Reasoning may arrive inline in the answer as <think>…</think> (local servers). */
-  readonly inlineThinkTags: boolean;
-  /** Builds the AI SDK model for one call. */
-  languageModel(spec: ModelSpec, connection: ProviderConnection): LanguageModel;
-  /** The spec's thinking limit and effort in the provider's own parameters. */
-  requestSettings(spec: ModelSpec): RequestSettings;
+  readonly facts: ProviderFacts;
+  readonly wire: ApiWireFormat;
+  readonly keyHeader: KeyHeader;
+  /** The body of one streaming request for this call. */
+  buildRequest(spec: ModelSpec, call: Pick<ModelCall, 'system' | 'prompt'>): WireRequest;
   /** Why the provider would reject these thinking settings, or undefined when it would not. */
   validateThinking(spec: ModelSpec): string | undefined;
   /** Extra hint for a 404, e.g. how to install a local model. */
   notFoundHint(model: string): string;
-  /** The cost the provider itself reported, in USD. */
-  providerCostUsd?(metadata: ProviderMetadata | undefined): number | undefined;
-  /** Collects usage reported in raw chunks, so a cut stream still knows what was billed. */
-  observeRawChunk?(raw: unknown, reported: ReportedUsage): void;
+  /** The base URL as given, adjusted to the API root the paths hang from (Ollama takes the server root too). */
+  apiBase?(baseUrl: string): string;
 }

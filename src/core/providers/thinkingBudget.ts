@@ -24,3 +24,11 @@ export function thinkingBudgetTokens(spec: ModelSpec): number {
 export function thinkingPlusAnswerTokens(spec: ModelSpec): number {
   return (wantsThinking(spec) ? spec.maxThinkingTokens : 0) + spec.maxAnswerTokens;
 }
+
+/**
+ * Reasoning tokens after which the client stops reading: well past the limit that was asked
+ * for, since providers treat budgets loosely, but long before a runaway costs many times it.
+ */
+export function thinkingStopTokens(spec: ModelSpec): number {
+  return spec.maxThinkingTokens + Math.max(2048, Math.ceil(spec.maxThinkingTokens / 2));
+}

@@ -1,41 +1,49 @@
 // Provider token counts, normalized to Usage: input includes cached input, output includes
 // thinking. Where the provider gave no count (Ollama has no thinking count; a cut stream never
 // gets its final usage) a local estimate stands in and the usage is marked estimated.
-import type { LanguageModelUsage } from 'ai';
 import type { Usage } from '../modelClient';
 import { estimateTokens } from '../tokens';
 import type { ReportedUsage } from './providerAdapter';
 
+/**
+ * Output tokens with reasoning included. Most APIs count reasoning inside the output count;
+ * some (xAI, some OpenAI-compatible servers) count it beside it, which shows in the totals:
+ * total = input + output + reasoning, or more reasoning than output. Detected, not assumed.
+ */
+export function outputWithReasoning(input: number | undefined, output: number | undefined, reasoning: number | undefined, total: number | undefined): number | undefined {
+  if (output === undefined || reasoning === undefined || reasoning <= 0) return output;
+  const outside = reasoning > output || (input !== undefined && total !== undefined && total !== input + output && total === input + output + reasoning);
+  return outside ? output + reasoning : output;
+}
+
 export interface UsageSources {
-  /** The AI SDK's usage from the finish part; absent when the stream never finished. */
-  final: LanguageModelUsage | undefined;
-  /** Counts the provider reported while streaming (see ProviderAdapter.observeRawChunk). */
+  /** Counts the provider reported while streaming (the last report of each field). */
   reported: ReportedUsage;
+  /** The stream reached its end marker: its counts are final. */
+  complete: boolean;
   /** System prompt and prompt as sent. */
   promptText: string;
   reasoningText: string;
   /** True when the reasoning came inline as <think> tags: the server then counts none of it. */
   reasoningInline?: boolean;
   answerText: string;
-  providerCostUsd?: number;
-  /** The stream failed: a final count may be a placeholder (Anthropic's message_start output_tokens: 1). */
+  /** The stream failed or was stopped: a count may be a placeholder (Anthropic's message_start output_tokens: 1). */
   failed?: boolean;
 }
 
 export function normalizeUsage(sources: UsageSources): Usage {
-  const { final, reported } = sources;
+  const { reported } = sources;
   let estimated = false;
   const estimate = (text: string): number => {
     estimated = true;
     return estimateTokens(text);
   };
 
-  const inputTokens = final?.inputTokens ?? reported.inputTokens ?? estimate(sources.promptText);
-  const cachedInputTokens = Math.min(inputTokens, final?.inputTokenDetails.cacheReadTokens ?? reported.cachedInputTokens ?? 0);
+  const inputTokens = reported.inputTokens ?? estimate(sources.promptText);
+  const cachedInputTokens = Math.min(inputTokens, reported.cachedInputTokens ?? 0);
 
   let outputTokens: number;
-  if (final?.outputTokens !== undefined) outputTokens = final.outputTokens;
-  else if (final !== undefined && reported.outputTokens !== undefined) outputTokens = reported.outputTokens;
+  if (sources.complete && reported.outputTokens !== undefined) outputTokens = reported.outputTokens;
   else {
     // A cut stream: what arrived is at least what was generated (and billed).
     outputTokens = Math.max(reported.outputTokens ?? 0, estimate(sources.reasoningText + sources.answerText));
@@ -50,13 +58,13 @@ export function normalizeUsage(sources: UsageSources): Usage {
     }
   }
 
-  let reasoningTokens = final?.outputTokenDetails.reasoningTokens ?? reported.reasoningTokens;
+  let reasoningTokens = reported.reasoningTokens;
   // Servers that stream <think> tags report 0 reasoning tokens although reasoning arrived.
   if (sources.reasoningInline && !reasoningTokens && sources.reasoningText.length > 0) reasoningTokens = undefined;
   if (reasoningTokens === undefined) reasoningTokens = sources.reasoningText.length > 0 ? Math.min(outputTokens, estimate(sources.reasoningText)) : 0;
 
   const usage: Usage = { inputTokens, cachedInputTokens, outputTokens, reasoningTokens, estimated };
-  if (sources.providerCostUsd !== undefined) usage.providerCostUsd = sources.providerCostUsd;
+  if (reported.costUsd !== undefined) usage.providerCostUsd = reported.costUsd;
   return usage;
 }
 

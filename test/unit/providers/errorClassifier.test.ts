@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { APICallError } from 'ai';
-import { classifyProviderError, providerErrorInfo } from '../../../src/core/providers/errorClassifier';
+import { classifyProviderError, HttpStatusError, providerErrorInfo, StreamEventError } from '../../../src/core/providers/errorClassifier';
 import type { ErrorContext } from '../../../src/core/providers/errorContext';
 import { anthropicAdapter } from '../../../src/core/providers/anthropicProvider';
 import { openaiAdapter } from '../../../src/core/providers/openaiProvider';
 
 const context = (overrides: Partial<ErrorContext> = {}): ErrorContext => ({ adapter: anthropicAdapter, model: 'claude-sonnet-4-5', baseUrl: 'https://api.anthropic.com/v1', apiKey: 'sk-ant-secret-1234567890', midStream: false, attempts: 1, ...overrides });
 
-function httpError(statusCode: number, body: unknown, headers: Record<string, string> = {}): APICallError {
-  return new APICallError({ message: 'x', url: 'https://api.anthropic.com/v1/messages', requestBodyValues: {}, statusCode, responseHeaders: headers, responseBody: JSON.stringify(body) });
+function httpError(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpStatusError {
+  return new HttpStatusError(statusCode, headers, JSON.stringify(body));
 }
 
 describe('provider error classification', () => {
@@ -48,7 +47,7 @@ describe('provider error classification', () => {
   });
 
   it('classifies connection failures as network errors, mid-stream or not', () => {
-    const refused = new APICallError({ message: 'Cannot connect to API: connect ECONNREFUSED', url: 'u', requestBodyValues: {}, cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), isRetryable: true });
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
     const before = classifyProviderError(refused, context());
     assert.equal(before.kind, 'network');
     assert.match(before.message, /^Could not reach Anthropic at https:\/\/api\.anthropic\.com: connect ECONNREFUSED/);
@@ -58,9 +57,17 @@ describe('provider error classification', () => {
   });
 
   it('names the provider error inside a stream and never the key', () => {
-    const error = classifyProviderError({ type: 'api_error', message: 'Internal error for key sk-ant-secret-1234567890' }, context({ adapter: openaiAdapter, midStream: true }));
+    const error = classifyProviderError(new StreamEventError({ type: 'api_error', message: 'Internal error for key sk-ant-secret-1234567890' }), context({ adapter: openaiAdapter, midStream: true }));
     assert.equal(error.kind, 'stream-error');
     assert.equal(error.details.retryable, true);
     assert.equal(error.message, 'OpenAI reported an error mid-response: api_error: Internal error for key [redacted]. Try again.');
+  });
+
+  it('masks credentials in a base URL wherever a message shows it', () => {
+    const error = classifyProviderError(httpError(404, { error: { message: 'no such model at http://admin:hunter22@proxy.local/v1' } }), context({ baseUrl: 'http://admin:hunter22@proxy.local/v1' }));
+    assert.equal(error.kind, 'not-found');
+    assert.ok(!error.message.includes('hunter22'), error.message);
+    assert.ok(!error.message.includes('admin'), error.message);
+    assert.match(error.message, /http:\/\/\*\*\*@proxy\.local\/v1/);
   });
 });

@@ -37,7 +37,8 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('splits <think> tags cut across deltas into reasoning, then streams the answer', async () => {
-    server.enqueue(sseResponse(contentStream(['<thi', 'nk>The sign ', 'is wrong.</th', 'ink>\n\nUse ', 'a + b.'])));
+    // Spaced out so each delta is its own network read (deltas read together become one event).
+    server.enqueue(sseResponse(contentStream(['<thi', 'nk>The sign ', 'is wrong.</th', 'ink>\n\nUse ', 'a + b.']), { chunkDelayMs: 15 }));
     const { client } = testClient(server, 'openai-compatible', '/v1');
     const out = await collect(client.stream(testCall(testSpec('openai-compatible', 'deepseek-r1-distill'))));
     assert.equal(out.reasoning, 'The sign is wrong.');

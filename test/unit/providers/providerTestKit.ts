@@ -52,13 +52,14 @@ export interface Collected {
   answer: string;
   usage: Usage | undefined;
   retries: Extract<ModelEvent, { type: 'retry' }>[];
+  warnings: string[];
   finish: FinishReason | undefined;
   error: unknown;
 }
 
 /** Runs the stream to its end; a thrown error is kept, not rethrown. */
 export async function collect(stream: AsyncIterable<ModelEvent>, onEvent?: (e: ModelEvent) => void): Promise<Collected> {
-  const out: Collected = { events: [], reasoning: '', answer: '', usage: undefined, retries: [], finish: undefined, error: undefined };
+  const out: Collected = { events: [], reasoning: '', answer: '', usage: undefined, retries: [], warnings: [], finish: undefined, error: undefined };
   try {
     for await (const event of stream) {
       out.events.push(event);
@@ -67,6 +68,7 @@ export async function collect(stream: AsyncIterable<ModelEvent>, onEvent?: (e: M
       else if (event.type === 'answer-delta') out.answer += event.text;
       else if (event.type === 'usage') out.usage = event.usage;
       else if (event.type === 'retry') out.retries.push(event);
+      else if (event.type === 'warning') out.warnings.push(event.message);
       else out.finish = event.reason;
     }
   } catch (err) {

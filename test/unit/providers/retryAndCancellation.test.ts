@@ -165,4 +165,68 @@ describe('retries and cancellation', () => {
     const out = await collect(client.stream(testCall(spec)));
     assert.ok(isModelError(out.error), String(out.error));
   });
+
+  it('stops a call that outlives its total deadline, even while data keeps arriving, and does not retry it', async () => {
+    const events = anthropicEvents({ thinking: Array.from({ length: 200 }, () => 'still thinking. '), text: ['never'], inputTokens: 10, outputTokens: 5 });
+    server.enqueue(sseResponse(namedSse(events), { chunkDelayMs: 20 }));
+    const { client } = testClient(server, 'anthropic', '/v1', { requestTimeoutMs: 300, idleTimeoutMs: 5_000 });
+    const out = await collect(client.stream(testCall(spec)));
+    const error = modelErrorOf(out, 'timeout');
+    assert.match(error.message, /^Anthropic did not finish within 300 ms, so Deep Review stopped the request\..*deepReview\.requestTimeoutSeconds, CLI --timeout/);
+    assert.equal(error.details.retryable, false);
+    assert.ok(out.reasoning.startsWith('still thinking.'), 'what arrived is kept');
+    assert.equal(server.requests.length, 1);
+    await server.requests[0]!.closed;
+  });
+
+  it('counts the waits between retries against the deadline', async () => {
+    server.enqueue(rateLimited({ 'retry-after': '2' }), ok());
+    const { client } = testClient(server, 'anthropic', '/v1', { requestTimeoutMs: 200, retry: { sleep: abortableSleep } });
+    const out = await collect(client.stream(testCall(spec)));
+    modelErrorOf(out, 'timeout');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('stops reading a response larger than the size limit', async () => {
+    server.enqueue(sseResponse(namedSse(anthropicEvents({ thinking: Array.from({ length: 100 }, () => 'x'.repeat(1000)), text: ['a'], inputTokens: 10, outputTokens: 5 }))));
+    const { client } = testClient(server, 'anthropic', '/v1', { maxResponseBytes: 20_000 });
+    const out = await collect(client.stream(testCall(spec)));
+    assert.match(modelErrorOf(out, 'malformed-stream').message, /^Anthropic sent more than 20 KB in one response, so Deep Review stopped reading\./);
+    assert.ok(out.reasoning.length < 20_000);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('stops reading thinking well past the limit, keeps it, warns, and bills it as estimated', async () => {
+    const delta = 'y'.repeat(400);
+    server.enqueue(sseResponse(namedSse(anthropicEvents({ thinking: Array.from({ length: 300 }, () => delta), text: ['never'], inputTokens: 10, outputTokens: 5 })), { faultAfterChunks: 200, ending: 'stall' }));
+    const { client } = testClient(server, 'anthropic', '/v1');
+    const out = await collect(client.stream(testCall(testSpec('anthropic', 'claude-sonnet-4-5', { maxThinkingTokens: 1024 }))));
+    assert.equal(out.error, undefined);
+    // 1024 + 2048 estimated tokens = 12,288 characters: stopped at the 31st delta.
+    assert.equal(out.reasoning, delta.repeat(31));
+    assert.equal(out.answer, '');
+    assert.equal(out.finish, 'length');
+    assert.equal(out.warnings.length, 1);
+    assert.match(out.warnings[0]!, /kept thinking far past the limit of 1,024 thinking tokens/);
+    assert.deepEqual({ input: out.usage?.inputTokens, output: out.usage?.outputTokens, estimated: out.usage?.estimated }, { input: 10, output: 31 * 100, estimated: true });
+    await server.requests[0]!.closed;
+  });
+
+  it('reports a provider error sent as plain JSON with status 200 as the provider’s error, once', async () => {
+    server.enqueue(jsonResponse(200, openaiErrorBody('The model `qwen9` does not exist', 'invalid_request_error', 'model_not_found')));
+    const { client } = testClient(server, 'openai-compatible', '/v1');
+    const out = await collect(client.stream(testCall(testSpec('openai-compatible', 'qwen9'))));
+    const error = modelErrorOf(out, 'stream-error');
+    assert.match(error.message, /^OpenAI-compatible server reported an error mid-response: invalid_request_error: The model `qwen9` does not exist\./);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('names an HTML page in a 200 from a local server without retrying', async () => {
+    server.enqueue({ status: 200, headers: { 'content-type': 'text/html' }, chunks: ['<html><body>LM Studio</body></html>'] });
+    const { client } = testClient(server, 'ollama', '/api', { apiKey: undefined });
+    const out = await collect(client.stream(testCall(testSpec('ollama', 'qwen3'))));
+    const error = modelErrorOf(out, 'malformed-stream');
+    assert.match(error.message, /^http:\/\/127\.0\.0\.1:\d+\/api answered with an HTML page where a streamed Ollama API response was expected/);
+    assert.equal(server.requests.length, 1);
+  });
 });

@@ -70,15 +70,19 @@ describe('thinking settings', () => {
   });
 
   it('never sends temperature and maps each provider’s own thinking parameters', () => {
-    const settings = (provider: ProviderId, model: string, overrides: Partial<ModelSpec> = {}) => PROVIDER_ADAPTERS[provider as Exclude<ProviderId, 'vscode-lm'>].requestSettings(spec(provider, model, overrides));
-    assert.deepEqual(settings('anthropic', 'claude-sonnet-4-5'), { maxOutputTokens: 4096, providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 8192 } } } });
-    assert.deepEqual(settings('anthropic', 'claude-sonnet-5-5', { maxThinkingTokens: 0 }), { maxOutputTokens: 4096, providerOptions: { anthropic: { effort: 'low' } } });
-    assert.deepEqual(settings('openai', 'o3', { reasoning: false }), { maxOutputTokens: 8192 + 4096, providerOptions: { openai: { store: false, reasoningEffort: 'low', forceReasoning: true } } });
-    assert.deepEqual(settings('deepseek', 'deepseek-v4-flash', { reasoning: false }), { maxOutputTokens: 4096, providerOptions: { deepseek: { thinking: { type: 'disabled' } } } });
-    assert.deepEqual(settings('ollama', 'qwen3'), { providerOptions: { ollama: { think: true, options: { num_predict: 8192 + 4096 } } } });
-    assert.deepEqual(settings('openai-compatible', 'm', { reasoning: false }), { maxOutputTokens: 4096 });
+    const call = { system: 's', prompt: 'p' };
+    const body = (provider: ProviderId, model: string, overrides: Partial<ModelSpec> = {}) => PROVIDER_ADAPTERS[provider as Exclude<ProviderId, 'vscode-lm'>].buildRequest(spec(provider, model, overrides), call).body;
+    const pick = (b: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(keys.filter((k) => k in b).map((k) => [k, b[k]]));
+    assert.deepEqual(pick(body('anthropic', 'claude-sonnet-4-5'), 'max_tokens', 'thinking', 'output_config'), { max_tokens: 8192 + 4096, thinking: { type: 'enabled', budget_tokens: 8192 } });
+    assert.deepEqual(pick(body('anthropic', 'claude-sonnet-5-5', { maxThinkingTokens: 0 }), 'max_tokens', 'thinking', 'output_config'), { max_tokens: 4096, output_config: { effort: 'low' } });
+    assert.deepEqual(pick(body('openai', 'o3', { reasoning: false }), 'max_output_tokens', 'reasoning', 'store'), { max_output_tokens: 8192 + 4096, reasoning: { effort: 'low' }, store: false });
+    assert.deepEqual(pick(body('deepseek', 'deepseek-v4-flash', { reasoning: false }), 'max_tokens', 'thinking', 'reasoning_effort'), { max_tokens: 4096, thinking: { type: 'disabled' } });
+    assert.deepEqual(pick(body('ollama', 'qwen3'), 'think', 'options'), { think: true, options: { num_predict: 8192 + 4096 } });
+    assert.deepEqual(pick(body('openai-compatible', 'm', { reasoning: false }), 'max_tokens', 'reasoning_effort'), { max_tokens: 4096 });
+    // xAI's Grok 4 rejects reasoning_effort: the catalog says not to send it.
+    assert.deepEqual(pick(body('xai', 'grok-4'), 'max_tokens', 'reasoning_effort'), { max_tokens: 8192 + 4096 });
     for (const provider of Object.keys(PROVIDER_ADAPTERS) as ProviderId[]) {
-      assert.ok(!JSON.stringify(settings(provider, 'claude-sonnet-4-5')).includes('temperature'), provider);
+      assert.ok(!JSON.stringify(body(provider, 'claude-sonnet-4-5')).includes('temperature'), provider);
     }
   });
 });
