@@ -19,6 +19,7 @@ import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
+import { cliContext, reviewChanges } from './cli/cliChanges';
 
 const KEY_ENV: Partial<Record<ProviderId, string>> = {
   openai: 'OPENAI_API_KEY',
@@ -79,7 +80,7 @@ function buildRequest(cmd: ReviewCommand, text: string, displayPath: string): Re
 }
 
 const LANGUAGES: Record<string, string> = { ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript', py: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php', swift: 'swift', json: 'json', sh: 'shellscript', sql: 'sql', yaml: 'yaml', yml: 'yaml' };
-function languageOf(path: string): string {
+export function languageOf(path: string): string {
   return LANGUAGES[path.split('.').pop()?.toLowerCase() ?? ''] ?? 'plaintext';
 }
 
@@ -113,11 +114,11 @@ function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: Jo
   };
 }
 
-async function review(cmd: ReviewCommand): Promise<number> {
-  const path = resolve(cmd.file);
-  if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
-  const text = readFileSync(path, 'utf8');
-  const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+const cliBudget = (cmd: ReviewCommand) => ({ dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 });
+const cliRedacts = () => process.env.DEEP_REVIEW_REDACT_SECRETS !== '0';
+
+/** The engine as the CLI configures it: provider and key from flags and environment. */
+async function openEngine(cmd: ReviewCommand): Promise<ReviewEngine> {
   const provider = pickProvider(cmd);
   const envVar = KEY_ENV[provider];
   const apiKey = envVar ? process.env[envVar] : undefined;
@@ -126,11 +127,8 @@ async function review(cmd: ReviewCommand): Promise<number> {
   const tiers = resolveTierSpecs({ provider, baseUrl: cmd.baseUrl, models, effort: cmd.effort ?? 'medium', maxThinkingTokens: cmd.maxThinkingTokens ?? 8192 });
   const missing = missingModelMessage(tiers);
   if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
-  const request = buildRequest(cmd, text, display);
-  if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
-  if (cmd.noCache) request.options = { ...request.options, noCache: true };
   const warnings: string[] = [];
-  const engine = await ReviewEngine.open({
+  return ReviewEngine.open({
     store: new FileTextStore(dataDir()),
     warn: (w) => {
       warnings.push(w);
@@ -138,11 +136,11 @@ async function review(cmd: ReviewCommand): Promise<number> {
     },
     settings: () => ({
       routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
-      budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 },
+      budget: cliBudget(cmd),
       priceOverrides: {},
       concurrency: 1,
       cacheMaxBytes: 50 * 1024 * 1024,
-      redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
+      redactSecrets: cliRedacts(),
     }),
     clientFor: (spec) =>
       createModelClient({
@@ -153,6 +151,21 @@ async function review(cmd: ReviewCommand): Promise<number> {
         retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,
       }),
   });
+}
+
+async function review(cmd: ReviewCommand): Promise<number> {
+  if (cmd.changes !== undefined) return reviewChanges(cmd, { openEngine: () => openEngine(cmd), languageOf, writeOut: (text) => writeOut(cmd, text), budget: cliBudget(cmd), redactSecrets: cliRedacts() });
+  const path = resolve(cmd.file);
+  if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
+  const text = readFileSync(path, 'utf8');
+  const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+  const request = buildRequest(cmd, text, display);
+  if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
+  if (cmd.noCache) request.options = { ...request.options, noCache: true };
+  const engine = await openEngine(cmd);
+  const context = await cliContext(cmd, request, cliRedacts());
+  request.context = context.pieces;
+  for (const n of context.notices) process.stderr.write(`note: ${n}\n`);
   const plan = await engine.plan(request, text);
   for (const n of plan.notices) process.stderr.write(`note: ${n}\n`);
   const started = engine.start(plan);

@@ -9,7 +9,9 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>]
+      [--instruction <text>] [--context-lines <n>] [--context-tokens <n>]
+  deep-review review --changes [uncommitted|staged|<ref>] [--repo <dir>] [options as above]
+      one review per changed file; only findings on changed lines are kept
   deep-review cost            totals: today, month, thinking vs answer, per tier
 
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY
@@ -40,6 +42,11 @@ export interface ReviewCommand {
   budgetUsd?: number;
   instruction?: string;
   contextLines: number;
+  /** Review Changes: 'uncommitted', 'staged' or a ref; undefined for a file review. */
+  changes?: string;
+  repo?: string;
+  /** Token budget for repository context (guidelines, definitions); 0 sends none. */
+  contextTokens?: number;
 }
 
 export type CliCommand = ReviewCommand | { command: 'cost' } | { command: 'help' };
@@ -56,6 +63,17 @@ function nonNegativeInt(value: string | undefined, flag: string): number | undef
   return Number(value);
 }
 
+/** `--changes` alone means uncommitted changes: give it that value so parseArgs accepts it. */
+function withChangesValue(args: readonly string[]): string[] {
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    out.push(arg);
+    const next = args[i + 1];
+    if (arg === '--changes' && (next === undefined || next.startsWith('-'))) out.push('uncommitted');
+  });
+  return out;
+}
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (argv.length === 0) throw new UsageError('No command given.');
   const [command, ...rest] = argv;
@@ -68,7 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: withChangesValue(rest),
       allowPositionals: true,
       strict: true,
       options: {
@@ -86,14 +104,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'budget-usd': { type: 'string' },
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
+        changes: { type: 'string' },
+        repo: { type: 'string' },
+        'context-tokens': { type: 'string' },
       },
     });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the file to review.' : `Review one file at a time (got ${positionals.length}).`);
-  const target = positionals[0]!;
+  if (values.changes !== undefined) {
+    if (positionals.length > 0) throw new UsageError('Give either a file or --changes, not both.');
+  } else if (values.repo !== undefined) throw new UsageError('--repo goes with --changes.');
+  else if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the file to review.' : `Review one file at a time (got ${positionals.length}).`);
+  const target = positionals[0] ?? '';
   const range = /^(.*):(\d+)-(\d+)$/.exec(target);
   let file = target;
   let startLine: number | undefined;
@@ -127,5 +151,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     budgetUsd: budget === undefined ? undefined : Number(budget),
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
+    changes: values.changes,
+    repo: values.repo,
+    contextTokens: nonNegativeInt(values['context-tokens'], '--context-tokens'),
   };
 }
