@@ -41,5 +41,6 @@ function wholeLines(text: string, maxBytes: number): string {
   if (Buffer.byteLength(normalized, 'utf8') <= maxBytes) return normalized;
   const cut = cutToBytes(normalized, maxBytes);
   const lastBreak = cut.lastIndexOf('\n');
-  return lastBreak > 0 ? cut.slice(0, lastBreak) : cut;
+  // One very long line is sent cut; a sliver of a line left under the total cap is not.
+  return lastBreak > 0 ? cut.slice(0, lastBreak) : maxBytes >= 1024 ? cut : '';
 }
