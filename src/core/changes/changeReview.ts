@@ -13,7 +13,7 @@ import type { RequestOptions, ReviewRequestInput } from '../request';
 import type { Finding } from '../result';
 import { BudgetRefusedError, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
 import { redactSecrets } from '../secretRedaction';
-import { changeTarget, changedRanges, describeDiff, keepFindingsOnChangedLines, type ChangeTarget, type LineRange } from './hunkTargeting';
+import { changeTarget, changedRanges, describeDiff, keepFindingsOnChangedLines, touchesChangedLines, type ChangeTarget, type LineRange } from './hunkTargeting';
 import { DEFAULT_CHANGE_FILE_LIMITS, skipReasonFromContent, skipReasonFromDiff, type ChangeFileLimits } from './skipReasons';
 import { diffPath, type FileDiff } from './unifiedDiff';
 
@@ -168,7 +168,9 @@ export async function runChangeReview(engine: EngineRunning, set: ChangeSetPlan,
       const job = await engine.jobs.whenDone(jobId);
       done++;
       onProgress?.({ done, total: started.length, filePath: file.filePath, jobIds });
-      return fileResult(file, job);
+      const result = fileResult(file, job);
+      markDropped(engine, job, file.changed, result.droppedOutsideChange);
+      return result;
     }),
   );
   return { description: set.description, files, skipped: set.skipped };
@@ -180,4 +182,17 @@ export function fileResult(file: PlannedChangeFile, job: JobRecord): ChangeFileR
 }
 
 /** The set is over budget: nothing was sent. A budget ModelError, so callers treat it as any refusal. */
+/**
+ * The job keeps the model's whole answer (it is what the cache holds), but findings on
+ * unchanged lines are marked dismissed, so the editor's diagnostics and the panel leave them
+ * out, and a warning says how many were dropped.
+ */
+function markDropped(engine: EngineRunning, job: JobRecord, changed: readonly LineRange[], dropped: number): void {
+  if (dropped === 0 || job.status !== 'succeeded') return;
+  const outside = (job.result?.findings ?? []).flatMap((f, i) => (touchesChangedLines(f, changed) ? [] : [i]));
+  const dismissed = [...new Set([...job.dismissedFindings, ...outside])].sort((a, b) => a - b);
+  const note = `Dropped ${dropped} finding${dropped === 1 ? '' : 's'} on unchanged lines: a change review reports on changed lines only.`;
+  engine.jobs.update(job.id, { dismissedFindings: dismissed, warnings: job.warnings.includes(note) ? job.warnings : [...job.warnings, note] });
+}
+
 export class ChangeSetRefusedError extends BudgetRefusedError {}

@@ -78,6 +78,9 @@ describe('change-set review (engine orchestration)', () => {
       assert.equal(f.status, 'succeeded');
       assert.deepEqual(f.findings.map((x) => x.startLine), [2], 'line 2 changed; line 3 unchanged; line 5 outside the target');
       assert.equal(f.droppedOutsideChange, 1, 'the finding on unchanged line 3 is dropped and counted');
+      const job = engine.jobs.get(f.jobId)!;
+      assert.deepEqual(job.dismissedFindings, [1], 'the editor and the panel leave the dropped finding out');
+      assert.match(job.warnings.join(' '), /Dropped 1 finding on unchanged lines/);
     }
     const bPrompt = model.prompts.find((p) => p.includes('b new 2'))!;
     assert.doesNotMatch(bPrompt, new RegExp(AWS_KEY_ID), 'the diff sent with the change is redacted too');
