@@ -8,6 +8,8 @@ import {
   type PanelJobSummary,
 } from '../src/protocol/panelMessages';
 import { h, icon } from './dom';
+import { renderChangeSet } from './changeSetView';
+import { renderContextSent } from './contextSentView';
 import { renderCostReport } from './costReportView';
 import { FrameBatcher } from './frameBatcher';
 import { renderMarkdown } from './markdown';
@@ -73,6 +75,10 @@ function handle(message: HostMessage): void {
       live = undefined;
       vscode.setState({ selectedJobId, view: 'cost' });
       detail.replaceChildren(renderCostReport(message.report));
+      break;
+    case 'changeSet':
+      live = undefined;
+      detail.replaceChildren(renderChangeSet(message.set));
       break;
     case 'jobDelta':
       if (!live || live.jobId !== message.jobId) return;
@@ -220,6 +226,7 @@ function renderDetail(job: PanelJobDetail): void {
     ...job.warnings.map((w) => h('div', { class: 'warning' }, icon('warning'), w)),
     job.summary ? h('p', { class: 'summary' }, job.summary) : null,
     findings,
+    job.contextSent?.length ? renderContextSent(job.contextSent) : null,
     details,
     answerEl,
   ];

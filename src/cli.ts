@@ -12,6 +12,7 @@ import { CostLedger } from './core/ledger';
 import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
 import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
+import { languageIdForPath } from './core/languageIds';
 import { createModelClient } from './core/providers/providerFactory';
 import { ReviewEngine } from './core/reviewEngine';
 import type { ReviewRequestInput } from './core/request';
@@ -79,10 +80,7 @@ function buildRequest(cmd: ReviewCommand, text: string, displayPath: string): Re
   return { kind, target: { type: 'file', filePath: displayPath, languageId, startLine: 1, endLine: lines.length, code: text, contextBefore: '', contextAfter: '' }, instruction: cmd.instruction };
 }
 
-const LANGUAGES: Record<string, string> = { ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript', py: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php', swift: 'swift', json: 'json', sh: 'shellscript', sql: 'sql', yaml: 'yaml', yml: 'yaml' };
-export function languageOf(path: string): string {
-  return LANGUAGES[path.split('.').pop()?.toLowerCase() ?? ''] ?? 'plaintext';
-}
+const languageOf = languageIdForPath;
 
 /** Live view on a terminal: reasoning streams dimmed to stderr, with time and token counts. */
 function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: JobEvent) => void {

@@ -9,6 +9,7 @@ import { ReviewEngine } from './core/reviewEngine';
 import type { PanelCostReport } from './protocol/panelMessages';
 import { FileTextStore } from './node/fileTextStore';
 import { ApiKeys } from './vscode/apiKeys';
+import { registerChangeReview } from './vscode/changeReview';
 import { DeepReviewCodeActions } from './vscode/codeActions';
 import { registerCommands, type CommandTable } from './vscode/commands';
 import { CostStatusBar } from './vscode/costStatusBar';
@@ -156,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
     panel?.refreshCostReport();
   });
   rt.own(panel.registerSerializer());
+  registerChangeReview(context, { engine: engineReady, panel: () => panel!, findings, log, settings: () => settings });
   costBar.update({ todayUsd: 0, monthUsd: 0, sessionUsd: 0, thinkingTokensToday: 0, answerTokensToday: 0, dailyBudgetUsd: settings.engine.budget.dailyUsd, monthlyBudgetUsd: settings.engine.budget.monthlyUsd, runningJobs: 0, unknownCostJobsToday: 0 });
 
   rt.own(

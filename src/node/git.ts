@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ChangeSource } from '../core/changes/changeReview';
-import { parseUnifiedDiff, type FileDiff } from '../core/changes/unifiedDiff';
+import { parseUnifiedDiff, wholeFileAdded, type FileDiff } from '../core/changes/unifiedDiff';
 import type { RepoFiles } from '../core/context/repoFiles';
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -95,10 +95,7 @@ async function untrackedFiles(root: string): Promise<FileDiff[]> {
   for (const path of out.split('\0').filter((p) => p !== '')) {
     const text = await readWorkingTree(root, path, MAX_FILE_READ_BYTES);
     if (text === undefined) continue;
-    const binary = text.slice(0, 8000).includes('\u0000');
-    const lines = text.replace(/\n$/, '').split('\n');
-    const hunks = binary || text === '' ? [] : [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: lines.length, lines: lines.map((l, i) => ({ kind: 'added' as const, text: l, newLine: i + 1 })) }];
-    files.push({ newPath: path, status: 'added', binary, hunks });
+    files.push(wholeFileAdded(path, text));
   }
   return files;
 }

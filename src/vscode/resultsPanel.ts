@@ -6,6 +6,7 @@ import {
   panelStateSchema,
   webviewMessageSchema,
   type HostMessage,
+  type PanelChangeSet,
   type PanelCostReport,
   type PanelJobDetail,
   type PanelJobSummary,
@@ -29,7 +30,8 @@ export class ResultsPanel implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private ready = false;
   private selectedJobId: string | undefined;
-  private view: 'job' | 'cost' = 'job';
+  private view: 'job' | 'cost' | 'changes' = 'job';
+  private changeSet: PanelChangeSet | undefined;
   /** What the panel last sent and whether its webview answered: for the integration tests. */
   private readonly sent: HostMessage[] = [];
   private readyCount = 0;
@@ -93,6 +95,18 @@ export class ResultsPanel implements vscode.Disposable {
     this.post({ type: 'costReport', report: this.source.costReport() });
   }
 
+  /** Shows a change set's results grouped by file (Review Changes); again as files finish. */
+  showChangeSet(set: PanelChangeSet, reveal = true): void {
+    this.changeSet = set;
+    this.view = 'changes';
+    if (!this.panel) {
+      if (reveal) this.show();
+      return; // sent once the webview says it is ready
+    }
+    if (reveal) this.panel.reveal(undefined, true);
+    this.post({ type: 'changeSet', set });
+  }
+
   /** Keeps an open cost report current (after a job finishes, say). */
   refreshCostReport(): void {
     if (this.view === 'cost') this.post({ type: 'costReport', report: this.source.costReport() });
@@ -152,6 +166,7 @@ export class ResultsPanel implements vscode.Disposable {
       this.post({ type: 'init', keepReasoningExpanded: this.source.keepReasoningExpanded() });
       this.refreshJobs();
       if (this.view === 'cost') this.post({ type: 'costReport', report: this.source.costReport() });
+      else if (this.view === 'changes' && this.changeSet) this.post({ type: 'changeSet', set: this.changeSet });
       else if (this.selectedJobId) this.showJob(this.selectedJobId);
       return;
     }

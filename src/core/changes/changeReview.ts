@@ -34,6 +34,8 @@ export interface ChangeReviewOptions {
   budget: BudgetLimits;
   redactSecrets: boolean;
   languageOf(path: string): string;
+  /** The editor's URI for a file, so fixes and reveals open the right document. */
+  documentUriOf?(path: string): string | undefined;
   /** The context for one file's target (guidelines, definitions), redacted and budgeted. */
   contextFor(file: { filePath: string; languageId: string; target: ChangeTarget; text: string }): Promise<ReviewContext>;
 }
@@ -90,7 +92,7 @@ export async function planChangeReview(engine: EnginePlanning, source: ChangeSou
     const change = await changeInfo(diff, source.description, target.changed, opts.redactSecrets);
     const request: ReviewRequestInput = {
       kind: 'review',
-      target: { type: 'selection', filePath, languageId, startLine: target.startLine, endLine: target.endLine, code: target.code, contextBefore: target.contextBefore, contextAfter: target.contextAfter },
+      target: { type: 'selection', filePath, languageId, startLine: target.startLine, endLine: target.endLine, code: target.code, contextBefore: target.contextBefore, contextAfter: target.contextAfter, documentUri: opts.documentUriOf?.(filePath) },
       instruction: opts.instruction,
       options: opts.options ?? {},
       context: context.pieces,

@@ -179,3 +179,11 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
   }
   return files;
 }
+
+/** A new file with no diff of its own (untracked): every line added. */
+export function wholeFileAdded(path: string, text: string): FileDiff {
+  const binary = text.slice(0, 8000).includes('\u0000');
+  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+  const hunks: DiffHunk[] = binary || text === '' ? [] : [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: lines.length, lines: lines.map((l, i) => ({ kind: 'added', text: l, newLine: i + 1 })) }];
+  return { newPath: path, status: 'added', binary, hunks };
+}

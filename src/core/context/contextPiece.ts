@@ -42,3 +42,8 @@ export function contextHash(context: readonly ContextPiece[] | undefined, change
   if ((!context || context.length === 0) && !change) return undefined;
   return hashValue({ pieces: (context ?? []).map((p) => ({ kind: p.kind, label: pieceLabel(p), symbol: p.symbol ?? '', text: p.text })), change: change ?? null });
 }
+
+/** The pieces as listed to the user ("Context sent"): label, kind, symbol, tokens. */
+export function contextSentList(pieces: readonly ContextPiece[] | undefined): { label: string; kind: ContextPieceKind; symbol?: string; tokens: number }[] {
+  return (pieces ?? []).map((p) => ({ label: pieceLabel(p), kind: p.kind, ...(p.symbol ? { symbol: p.symbol } : {}), tokens: p.tokens }));
+}

@@ -81,8 +81,8 @@ function isDefinitionLine(line: string, patterns: RegExp[]): boolean {
   return patterns.some((p) => p.test(line));
 }
 
-/** The definition's extent: doc comment above, then the braced body or the indented block. */
-function definitionExtent(lines: readonly string[], at: number, maxLines: number): { start: number; end: number } {
+/** The definition's extent: doc comment above, then the braced body or the indented block (0-based lines). */
+export function definitionExtent(lines: readonly string[], at: number, maxLines: number): { start: number; end: number } {
   let start = at;
   while (start > 0 && at - start < 8 && /^\s*(?:\/\/|\/\*|\*|#(?!define)|@)/.test(lines[start - 1] ?? '')) start--;
   const first = lines[at] ?? '';
