@@ -46,7 +46,7 @@ export function renderChangeSet(set: PanelChangeSet): HTMLElement {
     }
     if (f.findings.length) section.append(list);
     if (f.droppedOutsideChange) section.append(h('p', { class: 'muted' }, `${f.droppedOutsideChange} finding${f.droppedOutsideChange === 1 ? '' : 's'} on unchanged lines dropped.`));
-    section.append(renderContextSent(f.context));
+    section.append(renderContextSent(f.context, true));
     return section;
   });
   return h('div', { class: 'change-set' }, header, ...sections);

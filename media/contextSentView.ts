@@ -3,7 +3,7 @@
 import type { PanelContextPiece } from '../src/protocol/panelMessages';
 import { h, icon } from './dom';
 
-export function renderContextSent(pieces: readonly PanelContextPiece[]): HTMLElement {
+export function renderContextSent(pieces: readonly PanelContextPiece[], open = false): HTMLElement {
   const total = pieces.reduce((n, p) => n + p.tokens, 0);
   const list = h('ul', { class: 'context-pieces' });
   for (const p of pieces) {
@@ -21,7 +21,7 @@ export function renderContextSent(pieces: readonly PanelContextPiece[]): HTMLEle
   }
   return h(
     'details',
-    { class: 'context-sent' },
+    { class: 'context-sent', open: open || undefined },
     h('summary', {}, icon('references'), h('span', {}, 'Context sent'), h('span', { class: 'muted' }, ` — ${pieces.length} piece${pieces.length === 1 ? '' : 's'}, ${total.toLocaleString()} tokens`)),
     pieces.length ? list : h('p', { class: 'muted' }, 'No repository context was sent.'),
   );

@@ -16,6 +16,7 @@ import { CaptureError, debugRequest, fileRequest, problemsAtCursor, problemsOf, 
 import type { CostStatusBar } from './costStatusBar';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
 import { FixPreviewProvider, applyFix, uriForJob } from './fixes';
+import { withEditorContext } from './definitionContext';
 import { showJobProgress } from './jobProgress';
 import { findingIndex, toPanelDetail, toPanelSummary } from './panelModel';
 import type { ResultsPanel, ResultsPanelSource } from './resultsPanel';
@@ -121,7 +122,7 @@ export class ReviewController implements ResultsPanelSource {
       }
       throw err;
     }
-    return this.run(() => this.deps.engine.plan(request, doc.getText()), doc);
+    return this.run(async () => this.deps.engine.plan(await withEditorContext(request, doc, this.deps.settings().engine.redactSecrets), doc.getText()), doc);
   }
 
   private async run(makePlan: () => Promise<ReviewPlan>, doc: vscode.TextDocument | undefined): Promise<string | undefined> {

@@ -119,5 +119,26 @@ describe('Review Changes in VS Code (real git repository, local test model serve
       const diagnostics = await waitFor(`diagnostics in ${name}`, () => (api.findings(uri).length > 0 ? api.findings(uri) : undefined));
       assert.deepEqual(diagnostics.map((d) => d.range.start.line + 1), [4], `${name}: the changed line only`);
     }
+
+    // Edit one file: only that file is sent again; the other comes from the cache.
+    writeFileSync(join(dir, 'b.ts'), numbered('b', { 4: 'export const b4 = 41;', 9: 'export const b9 = 90;' }));
+    await repo.status();
+    server.enqueue(answer([4]));
+    const afterFirst = server.requests.length;
+    const again = await vscode.commands.executeCommand<PanelChangeSet>('deepReview.reviewChanges', { rootUri: repo.rootUri }, 'uncommitted');
+    assert.equal(server.requests.length, afterFirst + 1, `one request, for the edited file (a.ts context before ${JSON.stringify(view.files[0]!.context)}, after ${JSON.stringify(again.files[0]!.context)})`);
+    assert.match(server.requests.at(-1)!.rawBody, /b4 = 41/);
+    assert.deepEqual(again.files.map((f) => [f.filePath, f.status]), [['a.ts', 'succeeded'], ['b.ts', 'succeeded']]);
+
+    if (process.env.DEEP_REVIEW_SCREENSHOTS) {
+      // README picture: the change set in the panel next to the changed file.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.window.showTextDocument(vscode.Uri.file(join(dir, 'a.ts')), { viewColumn: vscode.ViewColumn.One });
+      await vscode.commands.executeCommand('deepReview.reviewChanges', { rootUri: repo.rootUri }, 'uncommitted');
+      await new Promise((r) => setTimeout(r, 1500));
+      await vscode.commands.executeCommand('notifications.clearAll');
+      console.log('[screenshot] review-changes');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   });
 });
