@@ -9,28 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelServer } from '../support/modelServer';
 import { runCli } from '../support/runCli';
-import { anthropicEvents, namedSse, sseResponse } from '../support/transcripts';
+import { findingsOnLines as answer, numberedSource } from '../support/changeFixtures';
 
 const KEY = 'sk-changes-SENTINEL-0042';
 
 function sh(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
-}
-
-/** Twelve numbered lines; `line(3)` replaced where given. */
-function fileText(name: string, replace: Record<number, string> = {}): string {
-  const lines = Array.from({ length: 12 }, (_, i) => replace[i + 1] ?? `export const ${name}${i + 1} = ${i + 1};`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** A model answer with one finding on each of the given lines. */
-function answer(lines: number[]) {
-  const text = JSON.stringify({
-    summary: 'Checked the change.',
-    findings: lines.map((l) => ({ title: `Problem on line ${l}`, severity: 'medium', confidence: 0.8, startLine: l, endLine: l, explanation: `Line ${l}.` })),
-    answer: 'See the findings.',
-  });
-  return sseResponse(namedSse(anthropicEvents({ thinking: ['Looking at the diff.'], text: [text], inputTokens: 900, outputTokens: 300 })));
 }
 
 interface FileEntry {
@@ -69,8 +53,8 @@ describe('deep-review review --changes (real git repositories, local test model 
     sh(repo, 'config', 'user.email', 'test@example.com');
     sh(repo, 'config', 'user.name', 'Test');
     writeFileSync(join(repo, 'scoring.ts'), 'export function clampScore(score: number): number {\n  return Math.min(100, Math.max(0, score));\n}\n');
-    writeFileSync(join(repo, 'a.ts'), fileText('a'));
-    writeFileSync(join(repo, 'b.ts'), fileText('b'));
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a'));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b'));
     writeFileSync(join(repo, 'old.txt'), 'to be deleted\n');
     writeFileSync(join(repo, 'AGENTS.md'), '# Review rules\nGUIDELINE-SENTINEL: every score must be clamped.\n');
     sh(repo, 'add', '.');
@@ -79,8 +63,8 @@ describe('deep-review review --changes (real git repositories, local test model 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('uncommitted: one request per changed file, findings on unchanged lines dropped, skipped files listed, one request after editing one file', async () => {
-    writeFileSync(join(repo, 'a.ts'), fileText('a', { 3: 'export const a3 = clampScore(300);', 9: 'export const a9 = 90;' }));
-    writeFileSync(join(repo, 'b.ts'), fileText('b', { 3: 'export const b3 = 30;', 9: 'export const b9 = 90;' }));
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 3: 'export const a3 = clampScore(300);', 9: 'export const a9 = 90;' }));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 3: 'export const b3 = 30;', 9: 'export const b9 = 90;' }));
     unlinkSync(join(repo, 'old.txt'));
     writeFileSync(join(repo, 'image.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02, 0x00]));
     const before = server.requests.length;
@@ -112,7 +96,7 @@ describe('deep-review review --changes (real git repositories, local test model 
     assert.ok(byPath.get('a.ts')!.context!.every((c) => c.tokens > 0));
 
     // Edit one file: only that file is sent again.
-    writeFileSync(join(repo, 'b.ts'), fileText('b', { 3: 'export const b3 = 31;', 9: 'export const b9 = 90;' }));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 3: 'export const b3 = 31;', 9: 'export const b9 = 90;' }));
     server.enqueue(answer([3]));
     const again = await run(['uncommitted']);
     assert.equal(again.code, 0, again.stderr);
@@ -125,10 +109,10 @@ describe('deep-review review --changes (real git repositories, local test model 
   });
 
   it('staged: only the index is reviewed, with its staged content', async () => {
-    writeFileSync(join(repo, 'a.ts'), fileText('a', { 5: 'export const a5 = STAGED_VALUE;' }));
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 5: 'export const a5 = STAGED_VALUE;' }));
     sh(repo, 'add', 'a.ts');
-    writeFileSync(join(repo, 'a.ts'), fileText('a', { 5: 'export const a5 = WORKING_TREE_VALUE;' }));
-    writeFileSync(join(repo, 'b.ts'), fileText('b', { 2: 'export const b2 = unstaged;' }));
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 5: 'export const a5 = WORKING_TREE_VALUE;' }));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 2: 'export const b2 = unstaged;' }));
     const before = server.requests.length;
     server.enqueue(answer([5]));
     const r = await run(['staged']);
@@ -145,7 +129,7 @@ describe('deep-review review --changes (real git repositories, local test model 
 
   it('<ref>: the branch against its base; an unknown ref is a usage error', async () => {
     sh(repo, 'checkout', '-q', '-b', 'feature');
-    writeFileSync(join(repo, 'b.ts'), fileText('b', { 7: 'export const b7 = clampScore(700);' }));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 7: 'export const b7 = clampScore(700);' }));
     sh(repo, 'commit', '-q', '-am', 'feature work');
     const before = server.requests.length;
     server.enqueue(answer([7, 1]));
@@ -166,8 +150,8 @@ describe('deep-review review --changes (real git repositories, local test model 
   });
 
   it('refuses a set over budget before sending, naming the files it would take', async () => {
-    writeFileSync(join(repo, 'a.ts'), fileText('a', { 2: 'export const a2 = 0;' }));
-    writeFileSync(join(repo, 'b.ts'), fileText('b', { 2: 'export const b2 = 0;' }));
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 2: 'export const a2 = 0;' }));
+    writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 2: 'export const b2 = 0;' }));
     const before = server.requests.length;
     const r = await run([], ['--budget-usd', '0.0001', '--max-thinking-tokens', '16000']);
     assert.equal(r.code, 1);

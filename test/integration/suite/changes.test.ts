@@ -10,24 +10,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelChangeSet } from '../../../src/protocol/panelMessages';
 import { ModelServer } from '../../support/modelServer';
-import { anthropicEvents, namedSse, sseResponse } from '../../support/transcripts';
+import { findingsOnLines as answer, numberedSource } from '../../support/changeFixtures';
 import { activateExtension, waitFor, type Manifest } from './helpers';
 
 interface GitRepo {
   rootUri: vscode.Uri;
   state: { workingTreeChanges: unknown[]; untrackedChanges?: unknown[] };
   status(): Promise<void>;
-}
-
-const numbered = (name: string, replace: Record<number, string> = {}) => `${Array.from({ length: 12 }, (_, i) => replace[i + 1] ?? `export const ${name}${i + 1} = ${i + 1};`).join('\n')}\n`;
-
-function answer(lines: number[]) {
-  const text = JSON.stringify({
-    summary: 'Checked the change.',
-    findings: lines.map((l) => ({ title: `Problem on line ${l}`, severity: 'medium', confidence: 0.8, startLine: l, endLine: l, explanation: `Line ${l}.` })),
-    answer: 'See the findings.',
-  });
-  return sseResponse(namedSse(anthropicEvents({ thinking: ['Reading the diff.'], text: [text], inputTokens: 900, outputTokens: 300 })));
 }
 
 describe('Review Changes in VS Code (real git repository, local test model server)', function () {
@@ -68,13 +57,13 @@ describe('Review Changes in VS Code (real git repository, local test model serve
     git('config', 'user.email', 'test@example.com');
     git('config', 'user.name', 'Test');
     writeFileSync(join(dir, 'scoring.ts'), 'export function clampScore(score: number): number {\n  return Math.min(100, Math.max(0, score));\n}\n');
-    writeFileSync(join(dir, 'a.ts'), `import { clampScore } from './scoring';\n${numbered('a').split('\n').slice(1).join('\n')}`);
-    writeFileSync(join(dir, 'b.ts'), numbered('b'));
+    writeFileSync(join(dir, 'a.ts'), `import { clampScore } from './scoring';\n${numberedSource('a').split('\n').slice(1).join('\n')}`);
+    writeFileSync(join(dir, 'b.ts'), numberedSource('b'));
     writeFileSync(join(dir, 'AGENTS.md'), '# Review rules\nINTEGRATION-GUIDELINE: scores are always clamped.\n');
     git('add', '.');
     git('commit', '-q', '-m', 'initial');
-    writeFileSync(join(dir, 'a.ts'), `import { clampScore } from './scoring';\n${numbered('a', { 4: 'export const a4 = clampScore(400);', 9: 'export const a9 = 90;' }).split('\n').slice(1).join('\n')}`);
-    writeFileSync(join(dir, 'b.ts'), numbered('b', { 4: 'export const b4 = 40;', 9: 'export const b9 = 90;' }));
+    writeFileSync(join(dir, 'a.ts'), `import { clampScore } from './scoring';\n${numberedSource('a', { 4: 'export const a4 = clampScore(400);', 9: 'export const a9 = 90;' }).split('\n').slice(1).join('\n')}`);
+    writeFileSync(join(dir, 'b.ts'), numberedSource('b', { 4: 'export const b4 = 40;', 9: 'export const b9 = 90;' }));
 
     await vscode.commands.executeCommand('git.openRepository', dir);
     const gitApi = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: GitRepo[] } }>('vscode.git')!.exports.getAPI(1);
@@ -121,7 +110,7 @@ describe('Review Changes in VS Code (real git repository, local test model serve
     }
 
     // Edit one file: only that file is sent again; the other comes from the cache.
-    writeFileSync(join(dir, 'b.ts'), numbered('b', { 4: 'export const b4 = 41;', 9: 'export const b9 = 90;' }));
+    writeFileSync(join(dir, 'b.ts'), numberedSource('b', { 4: 'export const b4 = 41;', 9: 'export const b9 = 90;' }));
     await repo.status();
     server.enqueue(answer([4]));
     const afterFirst = server.requests.length;
