@@ -93,7 +93,7 @@ export async function reviewChanges(cmd: ReviewCommand, deps: CliChangesDeps): P
     return 1;
   }
   if (set.files.length === 0) process.stderr.write(`deep-review: no changed files to review in the ${set.description}.\n`);
-  const result = await runChangeReview(engine, set, (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.filePath}\n`));
+  const result = await runChangeReview(engine, set, (p) => p.done > 0 && process.stderr.write(`[${p.done}/${p.total}] ${p.filePath}\n`));
   await engine.flush();
   const failed = result.files.filter((f) => f.status !== 'succeeded');
   for (const f of failed) process.stderr.write(`deep-review: ${f.filePath}: ${f.job.error?.message ?? `the review ended as ${f.status}`}\n`);

@@ -114,6 +114,8 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
       try {
         return await runChangeReview(engine, set, (p) => {
           jobIds = p.jobIds;
+          if (token.isCancellationRequested) jobIds.forEach((id) => engine.cancel(id));
+          if (p.done === 0) return;
           progress.report({ message: `${p.done}/${p.total} files · ${p.filePath}`, increment: 100 / p.total });
           const job = engine.jobs.get(p.jobIds[set.files.findIndex((f) => f.filePath === p.filePath)] ?? '');
           if (job) showFindings(deps, root, job.id);

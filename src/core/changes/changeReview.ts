@@ -164,6 +164,8 @@ export async function runChangeReview(engine: EngineRunning, set: ChangeSetPlan,
   if (!set.budget.allowed) throw new ChangeSetRefusedError(set.budget.message);
   const started = set.files.map((f) => ({ file: f, jobId: engine.start(f.plan).jobId }));
   const jobIds = started.map((s) => s.jobId);
+  // Once at the start (done 0), so a caller can cancel the jobs before the first one finishes.
+  onProgress?.({ done: 0, total: started.length, filePath: '', jobIds });
   let done = 0;
   const files = await Promise.all(
     started.map(async ({ file, jobId }) => {

@@ -72,7 +72,7 @@ describe('change-set review (engine orchestration)', () => {
     assert.ok(set.budget.allowed);
     const progress: string[] = [];
     const result = await runChangeReview(engine, set, (p) => progress.push(`${p.done}/${p.total}`));
-    assert.deepEqual(progress, ['1/2', '2/2']);
+    assert.deepEqual(progress, ['0/2', '1/2', '2/2']);
     assert.equal(model.prompts.length, 2);
     for (const f of result.files) {
       assert.equal(f.status, 'succeeded');
