@@ -1,6 +1,7 @@
 // `deep-review review --changes [uncommitted|staged|<ref>]`: reviews a git change set, one
 // analysis per changed file, and prints one result grouped by file. Also builds the context
 // (guidelines, definitions) that single-file CLI reviews send.
+import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { BudgetLimits } from '../core/budget';
 import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan, type SkippedChangeFile } from '../core/changes/changeReview';
@@ -31,6 +32,15 @@ async function contextForTarget(repo: RepoFiles, guidelines: readonly ContextPie
   return assembleContext([...guidelines, ...defs.pieces], { maxTokens, redact });
 }
 
+/** The real path (git reports the repository root with symbolic links resolved). */
+function realFile(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function lineCount(text: string): number {
   return text === '' ? 0 : text.split('\n').length;
 }
@@ -51,7 +61,7 @@ export async function cliContext(cmd: ReviewCommand, request: ReviewRequestInput
   if (maxTokens <= 0) return { pieces: undefined, notices: [] };
   const { root, files } = await repoAt(process.cwd());
   const t = request.target;
-  const filePath = relative(root, resolve(t.filePath)).split('\\').join('/');
+  const filePath = relative(root, realFile(resolve(t.filePath))).split('\\').join('/');
   const guidelines = await discoverGuidelines(files);
   const visibleStart = Math.max(1, t.startLine - lineCount(t.contextBefore ?? ''));
   const visibleEnd = t.endLine + lineCount(t.contextAfter ?? '');

@@ -130,7 +130,10 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
   panel.showChangeSet(view, false);
   panel.refreshJobs();
   const total = results.files.reduce((n, f) => n + f.findings.length, 0);
-  const failed = results.files.filter((f) => f.status !== 'succeeded').length;
+  const failures = results.files.filter((f) => f.status !== 'succeeded');
+  const failed = failures.length;
+  const firstError = failures.find((f) => f.job.error)?.job.error?.message;
+  if (firstError) void vscode.window.showErrorMessage(`Deep Review: ${failures[0]!.filePath}: ${firstError}`);
   void vscode.window
     .showInformationMessage(`Deep Review: reviewed ${results.files.length} changed file${results.files.length === 1 ? '' : 's'}: ${total} finding${total === 1 ? '' : 's'} on changed lines${failed ? `, ${failed} failed` : ''}.`, 'Open Results')
     .then((c) => {
