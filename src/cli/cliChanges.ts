@@ -8,7 +8,7 @@ import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSe
 import { pieceLabel, type ContextPiece } from '../core/context/contextPiece';
 import { calledIdentifiers, searchDefinitions } from '../core/context/definitionSearch';
 import { discoverGuidelines } from '../core/context/guidelines';
-import type { RepoFiles } from '../core/context/repoFiles';
+import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext, type ReviewContext } from '../core/context/reviewContext';
 import { jobToMarkdown } from '../core/jobReport';
 import type { ReviewRequestInput } from '../core/request';
@@ -78,7 +78,7 @@ export async function reviewChanges(cmd: ReviewCommand, deps: CliChangesDeps): P
     root = await repositoryRoot(resolve(cmd.repo ?? process.cwd()));
     const source = await changeSourceFor(root, parseChangeSpec(cmd.changes ?? 'uncommitted'));
     engine = await deps.openEngine();
-    const files = gitRepoFiles(root);
+    const files = cachingRepoFiles(gitRepoFiles(root));
     const guidelines = await discoverGuidelines(files);
     const maxTokens = cmd.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
     set = await planChangeReview(engine, source, {

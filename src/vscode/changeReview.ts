@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
 import { contextSentList } from '../core/context/contextPiece';
 import { discoverGuidelines } from '../core/context/guidelines';
-import type { RepoFiles } from '../core/context/repoFiles';
+import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext } from '../core/context/reviewContext';
 import { languageIdForPath } from '../core/languageIds';
 import type { ReviewEngine } from '../core/reviewEngine';
@@ -84,7 +84,7 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
   const engine = await deps.engine;
   const settings = deps.settings();
   const root = repo.rootUri;
-  const files = workspaceRepoFiles(root);
+  const files = cachingRepoFiles(workspaceRepoFiles(root));
   const set = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Deep Review: collecting the changes and their context…' }, () => planSet(engine, repo!, scope, files, settings));
   for (const s of set.skipped) deps.log.info(`Review Changes: skipped ${s.filePath} (${s.skipped})`);
   if (set.files.length === 0) {

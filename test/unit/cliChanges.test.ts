@@ -127,6 +127,24 @@ describe('deep-review review --changes (real git repositories, local test model 
     assert.doesNotMatch(body, /WORKING_TREE_VALUE/);
   });
 
+  it('a staged rename is listed as skipped; a repository without commits reviews its new files', async () => {
+    sh(repo, 'mv', 'old.txt', 'renamed.txt');
+    const r = await run(['staged']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parse(r.stdout).files, [{ filePath: 'renamed.txt', skipped: 'renamed from old.txt without changes' }]);
+
+    const fresh = join(dir, 'fresh');
+    execFileSync('git', ['init', '-q', fresh]);
+    writeFileSync(join(fresh, 'new.ts'), numberedSource('n'));
+    const before = server.requests.length;
+    server.enqueue(answer([2]));
+    const first = await runCli(['review', '--changes', '--repo', fresh, '--provider', 'anthropic', '--model', 'claude-sonnet-4-5', '--base-url', server.url('/v1'), '--format', 'json'], { DEEP_REVIEW_HOME: home, ANTHROPIC_API_KEY: KEY }, dir);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(server.requests.length, before + 1);
+    const out = parse(first.stdout);
+    assert.deepEqual(out.files.map((f) => [f.filePath, f.findings?.map((x) => x.startLine)]), [['new.ts', [2]]], 'every line of an untracked file is changed');
+  });
+
   it('<ref>: the branch against its base; an unknown ref is a usage error', async () => {
     sh(repo, 'checkout', '-q', '-b', 'feature');
     writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 7: 'export const b7 = clampScore(700);' }));

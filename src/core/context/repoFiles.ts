@@ -30,3 +30,27 @@ export function cutToBytes(text: string, maxBytes: number): string {
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
   return bytes.subarray(0, end).toString('utf8');
 }
+
+/**
+ * Remembers what `repo` read, up to `maxBytes` in all, so a change set's files do not read the
+ * same repository files once each for their definition searches.
+ */
+export function cachingRepoFiles(repo: RepoFiles, maxBytes = 32 * 1024 * 1024): RepoFiles {
+  const texts = new Map<string, { text: string | undefined; cap: number }>();
+  let held = 0;
+  return {
+    list: () => repo.list(),
+    read: async (path, cap) => {
+      const hit = texts.get(path);
+      // A text read under a larger cap serves a smaller one; one read short of it does not.
+      if (hit && (hit.cap >= cap || (hit.text !== undefined && Buffer.byteLength(hit.text) < hit.cap))) return hit.text === undefined ? undefined : cutToBytes(hit.text, cap);
+      const text = await repo.read(path, cap);
+      const size = text?.length ?? 0;
+      if (held + size <= maxBytes) {
+        held += size - (hit?.text?.length ?? 0);
+        texts.set(path, { text, cap });
+      }
+      return text;
+    },
+  };
+}

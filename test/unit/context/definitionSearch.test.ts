@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { calledIdentifiers, searchDefinitions, DEFAULT_DEFINITION_LIMITS } from '../../../src/core/context/definitionSearch';
-import { MemoryRepoFiles, type RepoFiles } from '../../../src/core/context/repoFiles';
+import { MemoryRepoFiles, cachingRepoFiles, type RepoFiles } from '../../../src/core/context/repoFiles';
 
 const FILES = new Map<string, string>([
   ['src/pricing.ts', ['// Prices with tax.', '/** Adds VAT. */', 'export function withTax(amount: number): number {', '  const rate = taxRate("de");', '  return amount * (1 + rate);', '}', '', 'export const taxRate = (country: string): number => (country === "de" ? 0.19 : 0.2);', ''].join('\n')],
@@ -82,5 +82,19 @@ describe('definition search', () => {
     const body = ['function huge() {', ...Array.from({ length: 200 }, (_, i) => `  step${i}();`), '}'].join('\n');
     const r = await searchDefinitions(new MemoryRepoFiles(new Map([['h.ts', body]])), { identifiers: ['huge'] }, { ...DEFAULT_DEFINITION_LIMITS, maxLinesPerDefinition: 20 });
     assert.equal(r.pieces[0]!.endLine, 20);
+  });
+
+  it('a change set reads each repository file once across its searches', async () => {
+    const inner = new MemoryRepoFiles(FILES);
+    const reads: string[] = [];
+    const counting: RepoFiles = { list: () => inner.list(), read: (p, n) => (reads.push(`${p}@${n}`), inner.read(p, n)) };
+    const cached = cachingRepoFiles(counting);
+    const first = await searchDefinitions(cached, { identifiers: ['Lookup', 'missing'] });
+    const readsAfterFirst = reads.length;
+    const second = await searchDefinitions(cached, { identifiers: ['Lookup', 'missing'] });
+    assert.deepEqual(second.pieces, first.pieces);
+    assert.equal(reads.length, readsAfterFirst, 'the second search read nothing again');
+    assert.equal(await cached.read('rust/lib.rs', 10), 'pub fn par', 'a smaller cap is served from the whole text');
+    assert.equal(reads.length, readsAfterFirst);
   });
 });
