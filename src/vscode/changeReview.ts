@@ -4,7 +4,7 @@
 // one progress notification (files done / total); results grouped by file in the panel,
 // findings as diagnostics in each file.
 import * as vscode from 'vscode';
-import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
+import { fileResult, planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
 import { contextSentList } from '../core/context/contextPiece';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
@@ -110,6 +110,7 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
     async (progress, token) => {
       progress.report({ message: `0/${set.files.length} files` });
       let jobIds: string[] = [];
+      const partial: ChangeFileResult[] = [];
       const cancel = token.onCancellationRequested(() => jobIds.forEach((id) => engine.cancel(id)));
       try {
         return await runChangeReview(engine, set, (p) => {
@@ -117,8 +118,13 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
           if (token.isCancellationRequested) jobIds.forEach((id) => engine.cancel(id));
           if (p.done === 0) return;
           progress.report({ message: `${p.done}/${p.total} files · ${p.filePath}`, increment: 100 / p.total });
-          const job = engine.jobs.get(p.jobIds[set.files.findIndex((f) => f.filePath === p.filePath)] ?? '');
-          if (job) showFindings(deps, root, job.id);
+          const i = set.files.findIndex((f) => f.filePath === p.filePath);
+          const job = engine.jobs.get(p.jobIds[i] ?? '');
+          if (!job || i < 0) return;
+          showFindings(deps, root, job.id);
+          // The panel fills in file by file.
+          partial.push(fileResult(set.files[i]!, job));
+          panel.showChangeSet(toPanel(set, partial), false);
         });
       } finally {
         cancel.dispose();

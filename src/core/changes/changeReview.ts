@@ -170,10 +170,10 @@ export async function runChangeReview(engine: EngineRunning, set: ChangeSetPlan,
   const files = await Promise.all(
     started.map(async ({ file, jobId }) => {
       const job = await engine.jobs.whenDone(jobId);
-      done++;
-      onProgress?.({ done, total: started.length, filePath: file.filePath, jobIds });
       const result = fileResult(file, job);
       markDropped(engine, job, file.changed, result.droppedOutsideChange);
+      done++;
+      onProgress?.({ done, total: started.length, filePath: file.filePath, jobIds });
       return result;
     }),
   );
