@@ -113,7 +113,7 @@ export function buildPrompt(request: ReviewRequest): BuiltPrompt {
   const instruction = request.instruction?.trim() ?? '';
   const fence = fenceFor([target.contextBefore, target.code, target.contextAfter, ...contextTexts(request)]);
   const path = JSON.stringify(target.filePath);
-  const scope = target.type === 'file' ? `the file ${path}` : target.type === 'selection' ? `a selection from ${path}` : `the code with the reported problems in ${path}`;
+  const scope = request.change ? `the changes to ${path}` : target.type === 'file' ? `the file ${path}` : target.type === 'selection' ? `a selection from ${path}` : `the code with the reported problems in ${path}`;
 
   const parts: string[] = [];
   parts.push(`${request.kind === 'debug' ? 'Debug' : 'Review'} ${scope} (language: ${target.languageId}).`);
