@@ -167,6 +167,20 @@ describe('deep-review review --changes (real git repositories, local test model 
     assert.equal(server.requests.length, before + 1, 'refusals send nothing');
   });
 
+  it('a single-file review sends the same context: guidelines and definitions, within --context-tokens', async () => {
+    writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 3: 'export const a3 = clampScore(300);' }));
+    const args = ['review', 'a.ts:3-3', '--provider', 'anthropic', '--model', 'claude-sonnet-4-5', '--base-url', server.url('/v1'), '--format', 'json'];
+    const env = { DEEP_REVIEW_HOME: home, ANTHROPIC_API_KEY: KEY };
+    server.enqueue(answer([3]), answer([3]));
+    const r = await runCli(args, env, repo);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(server.requests.at(-1)!.rawBody, /Review guidelines \(AGENTS\.md:1-2\)[\s\S]*Definition of clampScore \(scoring\.ts:1-3\)/);
+    const none = await runCli([...args, '--context-tokens', '0'], env, repo);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(JSON.parse(none.stdout).cached, false, 'without context it is another question');
+    assert.doesNotMatch(server.requests.at(-1)!.rawBody, /GUIDELINE-SENTINEL|Definition of clampScore/);
+  });
+
   it('refuses a set over budget before sending, naming the files it would take', async () => {
     writeFileSync(join(repo, 'a.ts'), numberedSource('a', { 2: 'export const a2 = 0;' }));
     writeFileSync(join(repo, 'b.ts'), numberedSource('b', { 2: 'export const b2 = 0;' }));

@@ -130,4 +130,18 @@ describe('Review Changes in VS Code (real git repository, local test model serve
       await new Promise((r) => setTimeout(r, 2000));
     }
   });
+
+  it('a selection review gains the same context: the definition of what it calls', async () => {
+    const { api } = await activateExtension();
+    const engine = await api.ready();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'changes-repo', 'a.ts'), { viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(3, 0, 3, editor.document.lineAt(3).text.length);
+    server.enqueue(answer([4]));
+    const jobId = await vscode.commands.executeCommand<string>('deepReview.reviewSelection');
+    const job = await engine.jobs.whenDone(jobId);
+    assert.equal(job.status, 'succeeded', job.error?.message);
+    assert.deepEqual(job.request.context?.map((p) => `${p.path}:${p.startLine}-${p.endLine}`), ['changes-repo/scoring.ts:1-3']);
+    assert.match(server.requests.at(-1)!.rawBody, /Definition of clampScore \(changes-repo\/scoring\.ts:1-3\)/);
+  });
 });
