@@ -27,7 +27,10 @@ const KEYWORDS = new Set(
     'sizeof match loop where elif except raise assert pass unless until begin end select defer go chan map make len cap append panic ' +
     // Very common built-ins: their definitions are not in the repository.
     'console log require parseInt parseFloat isNaN String Number Boolean Array Object Promise Map Set JSON Math Date Error RegExp Symbol BigInt ' +
-    'setTimeout clearTimeout setInterval clearInterval range str int float list dict tuple open isinstance Some None Ok Err Vec Box format'
+    'setTimeout clearTimeout setInterval clearInterval range str int float list dict tuple open isinstance Some None Ok Err Vec Box format ' +
+    // Methods of built-in strings, arrays and promises.
+    'split join map filter push pop slice splice replace includes indexOf forEach reduce find findIndex some every then toString trim ' +
+    'startsWith endsWith test exec matchAll toLowerCase toUpperCase padStart padEnd sort concat stringify'
   ).split(' '),
 );
 
@@ -43,9 +46,10 @@ export function calledIdentifiers(code: string, max = DEFAULT_DEFINITION_LIMITS.
   };
   // Calls (`foo(`, `obj.foo(`, `foo<T>(`), constructions (`new Foo`) and type uses (`: Foo`, `extends Foo`).
   const pattern = /(?:\bnew\s+([A-Za-z_$][\w$]*))|(?:([A-Za-z_$][\w$]*)\s*(?:<[\w$<>,\s.[\]]*>)?\s*\()|(?:(?::|\bextends|\bimplements)\s*([A-Z][\w$]*))/g;
-  for (const line of code.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed.startsWith('//') || trimmed.startsWith('#') || trimmed.startsWith('*')) continue;
+  for (const raw of code.split('\n')) {
+    const trimmed = raw.trim();
+    if (trimmed.startsWith('//') || trimmed.startsWith('#') || trimmed.startsWith('*') || trimmed.startsWith('/*')) continue;
+    const line = stripStrings(raw);
     for (const m of line.matchAll(pattern)) {
       // A definition's own name is not a use.
       const before = line.slice(0, m.index);
