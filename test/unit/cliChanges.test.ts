@@ -160,6 +160,12 @@ describe('deep-review review --changes (real git repositories, local test model 
     // Line 1 lies outside the target: the parser drops it; line 7 is the change.
     assert.deepEqual(out.files[0]!.findings!.map((f) => f.startLine), [7]);
     assert.match(server.requests.at(-1)!.rawBody, /clampScore\(700\)/);
+    const text = await run(['main'], ['--format', 'text']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^== b\.ts\n[\s\S]*\[MEDIUM\] b\.ts:7 {2}Problem on line 7/m);
+    const markdown = await run(['main'], ['--format', 'markdown']);
+    assert.match(markdown.stdout, /^# Review b\.ts:7-7/m);
+    assert.equal(server.requests.length, before + 1, 'the other formats come from the cache');
 
     const bad = await run(['no-such-branch']);
     assert.equal(bad.code, 2, bad.stderr);
