@@ -144,4 +144,32 @@ describe('Review Changes in VS Code (real git repository, local test model serve
     assert.deepEqual(job.request.context?.map((p) => `${p.path}:${p.startLine}-${p.endLine}`), ['changes-repo/scoring.ts:1-3']);
     assert.match(server.requests.at(-1)!.rawBody, /Definition of clampScore \(changes-repo\/scoring\.ts:1-3\)/);
   });
+
+  it('staged changes: the index content, not the working tree; against a branch: the branch\'s commits', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const dir = join(folder.fsPath, 'changes-repo');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    const gitApi = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: GitRepo[] } }>('vscode.git')!.exports.getAPI(1);
+    const repo = gitApi.repositories.find((r) => r.rootUri.fsPath === dir)!;
+    git('add', 'b.ts');
+    writeFileSync(join(dir, 'b.ts'), numberedSource('b', { 4: 'export const b4 = UNSTAGED_EDIT;', 9: 'export const b9 = 90;' }));
+    await repo.status();
+    server.enqueue(answer([4]));
+    const before = server.requests.length;
+    const staged = await vscode.commands.executeCommand<PanelChangeSet>('deepReview.reviewChanges', { rootUri: repo.rootUri }, 'staged');
+    assert.equal(staged.description, 'staged changes');
+    assert.deepEqual(staged.files.map((f) => [f.filePath, f.status ?? f.skipped]), [['b.ts', 'succeeded']]);
+    assert.equal(server.requests.length, before + 1);
+    assert.match(server.requests.at(-1)!.rawBody, /b4 = 41/, 'the staged content');
+    assert.doesNotMatch(server.requests.at(-1)!.rawBody, /UNSTAGED_EDIT/);
+
+    git('checkout', '-q', '-b', 'feature');
+    git('commit', '-q', '-am', 'feature work');
+    await repo.status();
+    server.enqueue(answer([4]), answer([4]));
+    const onBranch = await vscode.commands.executeCommand<PanelChangeSet>('deepReview.reviewChanges', { rootUri: repo.rootUri }, 'main');
+    assert.equal(onBranch.description, 'changes against main');
+    assert.deepEqual(onBranch.files.map((f) => f.filePath), ['a.ts', 'b.ts']);
+    assert.ok(onBranch.files.every((f) => f.status === 'succeeded'));
+  });
 });
