@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import type { BudgetLimits } from '../core/budget';
 import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan, type SkippedChangeFile } from '../core/changes/changeReview';
 import { pieceLabel, type ContextPiece } from '../core/context/contextPiece';
-import { calledIdentifiers, searchDefinitions } from '../core/context/definitionSearch';
+import { DEFAULT_DEFINITION_LIMITS, calledIdentifiers, searchDefinitions } from '../core/context/definitionSearch';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext, type ReviewContext } from '../core/context/reviewContext';
@@ -26,9 +26,14 @@ export interface CliChangesDeps {
 }
 
 /** Context for one target: the guidelines plus definitions of what the code calls, budgeted. */
-async function contextForTarget(repo: RepoFiles, guidelines: readonly ContextPiece[], target: { filePath: string; code: string; visibleStart: number; visibleEnd: number }, maxTokens: number, redact: boolean): Promise<ReviewContext> {
+async function contextForTarget(repo: RepoFiles, guidelines: readonly ContextPiece[], target: { filePath: string; code: string; visibleStart: number; visibleEnd: number }, maxTokens: number, redact: boolean, deadline = Infinity): Promise<ReviewContext> {
   if (maxTokens <= 0) return { pieces: [], tokens: 0, notices: [] };
-  const defs = await searchDefinitions(repo, { identifiers: calledIdentifiers(target.code), exclude: { path: target.filePath, startLine: target.visibleStart, endLine: target.visibleEnd }, nearPath: target.filePath });
+  const timeMs = Math.min(DEFAULT_DEFINITION_LIMITS.timeMs, deadline - Date.now());
+  if (timeMs <= 0) {
+    const context = await assembleContext(guidelines, { maxTokens, redact });
+    return { ...context, notices: [...context.notices, 'No definitions were searched for: the change set used up its time for context.'] };
+  }
+  const defs = await searchDefinitions(repo, { identifiers: calledIdentifiers(target.code), exclude: { path: target.filePath, startLine: target.visibleStart, endLine: target.visibleEnd }, nearPath: target.filePath }, { ...DEFAULT_DEFINITION_LIMITS, timeMs });
   return assembleContext([...guidelines, ...defs.pieces], { maxTokens, redact });
 }
 
@@ -88,8 +93,8 @@ export async function reviewChanges(cmd: ReviewCommand, deps: CliChangesDeps): P
       budget: deps.budget,
       redactSecrets: deps.redactSecrets,
       languageOf: deps.languageOf,
-      contextFor: ({ filePath, target }) =>
-        contextForTarget(files, guidelines, { filePath, code: target.code, visibleStart: Math.max(1, target.startLine - lineCount(target.contextBefore)), visibleEnd: target.endLine + lineCount(target.contextAfter) }, maxTokens, deps.redactSecrets),
+      contextFor: ({ filePath, target, deadline }) =>
+        contextForTarget(files, guidelines, { filePath, code: target.code, visibleStart: Math.max(1, target.startLine - lineCount(target.contextBefore)), visibleEnd: target.endLine + lineCount(target.contextAfter) }, maxTokens, deps.redactSecrets, deadline),
     });
   } catch (err) {
     // Not a repository, an unknown ref: the user's input, so a usage error.

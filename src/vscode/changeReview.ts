@@ -159,12 +159,12 @@ async function planSet(engine: ReviewEngine, repo: GitRepository, scope: ChangeS
     redactSecrets: settings.engine.redactSecrets,
     languageOf: (path) => languageOf(path),
     documentUriOf: (path) => vscode.Uri.joinPath(root, path).toString(),
-    contextFor: async ({ filePath, target }) => {
+    contextFor: async ({ filePath, target, deadline }) => {
       if (maxTokens <= 0) return { pieces: [], tokens: 0, notices: [] };
       const visibleStart = Math.max(1, target.startLine - (target.contextBefore ? target.contextBefore.split('\n').length : 0));
       const visibleEnd = target.endLine + (target.contextAfter ? target.contextAfter.split('\n').length : 0);
       const uri = vscode.Uri.joinPath(root, filePath);
-      const definitions = await editorDefinitions({ uri, filePath, startLine: target.startLine, endLine: target.endLine, code: target.code, visibleStart, visibleEnd }, root, files);
+      const definitions = await editorDefinitions({ uri, filePath, startLine: target.startLine, endLine: target.endLine, code: target.code, visibleStart, visibleEnd }, root, files, deadline);
       return assembleContext([...guidelines, ...definitions], { maxTokens, redact: settings.engine.redactSecrets });
     },
   });

@@ -112,10 +112,10 @@ async function viaHover(target: EditorTarget, name: string): Promise<ContextPiec
  * Definitions for the identifiers the target calls, language server first, the repository
  * search for the rest. In the order the target uses them.
  */
-export async function editorDefinitions(target: EditorTarget, root: vscode.Uri, repo: RepoFiles): Promise<ContextPiece[]> {
+export async function editorDefinitions(target: EditorTarget, root: vscode.Uri, repo: RepoFiles, until = Infinity): Promise<ContextPiece[]> {
   const names = calledIdentifiers(target.code);
-  if (names.length === 0) return [];
-  const deadline = Date.now() + TOTAL_TIMEOUT_MS;
+  const deadline = Math.min(Date.now() + TOTAL_TIMEOUT_MS, until);
+  if (names.length === 0 || deadline <= Date.now()) return [];
   const byName = new Map<string, ContextPiece | null>();
   // Two at a time: language servers answer in parallel, but not without limit.
   for (let i = 0; i < names.length && Date.now() < deadline; i += 2) {
@@ -128,7 +128,7 @@ export async function editorDefinitions(target: EditorTarget, root: vscode.Uri, 
   }
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length > 0) {
-    const searched = await searchDefinitions(repo, { identifiers: missing, exclude: { path: target.filePath, startLine: target.visibleStart, endLine: target.visibleEnd }, nearPath: target.filePath }, { ...DEFAULT_DEFINITION_LIMITS, timeMs: Math.max(500, deadline - Date.now()) });
+    const searched = await searchDefinitions(repo, { identifiers: missing, exclude: { path: target.filePath, startLine: target.visibleStart, endLine: target.visibleEnd }, nearPath: target.filePath }, { ...DEFAULT_DEFINITION_LIMITS, timeMs: Math.max(200, deadline - Date.now()) });
     for (const p of searched.pieces) if (p.symbol) byName.set(p.symbol, p);
   }
   // Last, the hover for what has no source in the repository (library symbols).

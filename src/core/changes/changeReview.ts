@@ -36,8 +36,13 @@ export interface ChangeReviewOptions {
   languageOf(path: string): string;
   /** The editor's URI for a file, so fixes and reveals open the right document. */
   documentUriOf?(path: string): string | undefined;
-  /** The context for one file's target (guidelines, definitions), redacted and budgeted. */
-  contextFor(file: { filePath: string; languageId: string; target: ChangeTarget; text: string }): Promise<ReviewContext>;
+  /**
+   * The context for one file's target (guidelines, definitions), redacted and budgeted. After
+   * `deadline` (epoch ms) it should send what it has without searching (the guidelines).
+   */
+  contextFor(file: { filePath: string; languageId: string; target: ChangeTarget; text: string; deadline: number }): Promise<ReviewContext>;
+  /** Wall-clock limit for the whole set's context (default CHANGE_SET_CONTEXT_MS). */
+  contextTimeMs?: number;
 }
 
 export interface PlannedChangeFile {
@@ -63,46 +68,59 @@ export interface ChangeSetPlan {
 type EnginePlanning = Pick<ReviewEngine, 'plan' | 'committedSpend'>;
 type EngineRunning = Pick<ReviewEngine, 'start' | 'jobs'>;
 
+/** Files planned at once: their context searches overlap, their model calls come later. */
+const PLAN_CONCURRENCY = 4;
+/** Wall-clock time for the whole set's context; files planned after it get no definitions. */
+export const CHANGE_SET_CONTEXT_MS = 30_000;
+
 export async function planChangeReview(engine: EnginePlanning, source: ChangeSource, opts: ChangeReviewOptions): Promise<ChangeSetPlan> {
   const limits = opts.limits ?? DEFAULT_CHANGE_FILE_LIMITS;
-  const files: PlannedChangeFile[] = [];
-  const skipped: SkippedChangeFile[] = [];
-  for (const diff of source.files) {
-    const filePath = diffPath(diff);
-    const early = skipReasonFromDiff(diff);
-    if (early) {
-      skipped.push({ filePath, skipped: early });
-      continue;
+  const deadline = Date.now() + (opts.contextTimeMs ?? CHANGE_SET_CONTEXT_MS);
+  // Reasons known from the diff alone first, and the file limit over what is left.
+  let reviewable = 0;
+  const early = source.files.map((diff) => {
+    const reason = skipReasonFromDiff(diff);
+    if (reason) return reason;
+    return ++reviewable > limits.maxFiles ? `beyond the first ${limits.maxFiles} files of one change review` : undefined;
+  });
+  const outcomes: (PlannedChangeFile | SkippedChangeFile)[] = new Array(source.files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < source.files.length) {
+      const i = next++;
+      const diff = source.files[i]!;
+      const reason = early[i];
+      outcomes[i] = reason ? { filePath: diffPath(diff), skipped: reason } : await planFile(engine, source, diff, opts, limits, deadline);
     }
-    const text = await source.readNew(filePath).catch(() => undefined);
-    if (text === undefined) {
-      skipped.push({ filePath, skipped: 'unreadable' });
-      continue;
-    }
-    const lineCount = text.split(/\r?\n/).length;
-    const changed = changedRanges(diff, lineCount);
-    const target = changeTarget(text, changed, opts.contextLines);
-    const late = skipReasonFromContent(text, Buffer.byteLength(text, 'utf8'), target ? target.endLine - target.startLine + 1 : 0, limits);
-    if (late || !target) {
-      skipped.push({ filePath, skipped: late ?? 'no changed lines' });
-      continue;
-    }
-    const languageId = opts.languageOf(filePath);
-    const context = await opts.contextFor({ filePath, languageId, target, text });
-    const change = await changeInfo(diff, source.description, target.changed, opts.redactSecrets);
-    const request: ReviewRequestInput = {
-      kind: 'review',
-      target: { type: 'selection', filePath, languageId, startLine: target.startLine, endLine: target.endLine, code: target.code, contextBefore: target.contextBefore, contextAfter: target.contextAfter, documentUri: opts.documentUriOf?.(filePath) },
-      instruction: opts.instruction,
-      options: opts.options ?? {},
-      context: context.pieces,
-      change,
-    };
-    const plan = await engine.plan(request, text);
-    plan.notices.push(...context.notices);
-    files.push({ filePath, plan, changed: target.changed, context });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, source.files.length) }, worker));
+  const files = outcomes.filter((o): o is PlannedChangeFile => 'plan' in o);
+  const skipped = outcomes.filter((o): o is SkippedChangeFile => 'skipped' in o);
   return { description: source.description, files, skipped, budget: setBudget(engine, files, opts.budget) };
+}
+
+async function planFile(engine: EnginePlanning, source: ChangeSource, diff: FileDiff, opts: ChangeReviewOptions, limits: ChangeFileLimits, deadline: number): Promise<PlannedChangeFile | SkippedChangeFile> {
+  const filePath = diffPath(diff);
+  const text = await source.readNew(filePath).catch(() => undefined);
+  if (text === undefined) return { filePath, skipped: 'unreadable' };
+  const changed = changedRanges(diff, text.split(/\r?\n/).length);
+  const target = changeTarget(text, changed, opts.contextLines);
+  const late = skipReasonFromContent(text, Buffer.byteLength(text, 'utf8'), target ? target.endLine - target.startLine + 1 : 0, limits);
+  if (late || !target) return { filePath, skipped: late ?? 'no changed lines' };
+  const languageId = opts.languageOf(filePath);
+  const context = await opts.contextFor({ filePath, languageId, target, text, deadline });
+  const change = await changeInfo(diff, source.description, target.changed, opts.redactSecrets);
+  const request: ReviewRequestInput = {
+    kind: 'review',
+    target: { type: 'selection', filePath, languageId, startLine: target.startLine, endLine: target.endLine, code: target.code, contextBefore: target.contextBefore, contextAfter: target.contextAfter, documentUri: opts.documentUriOf?.(filePath) },
+    instruction: opts.instruction,
+    options: opts.options ?? {},
+    context: context.pieces,
+    change,
+  };
+  const plan = await engine.plan(request, text);
+  plan.notices.push(...context.notices);
+  return { filePath, plan, changed: target.changed, context };
 }
 
 async function changeInfo(diff: FileDiff, description: string, changed: LineRange[], redact: boolean): Promise<ChangeInfo> {

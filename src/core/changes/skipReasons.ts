@@ -6,9 +6,11 @@ export interface ChangeFileLimits {
   maxFileBytes: number;
   /** A target span (first to last changed line) longer than this is skipped. */
   maxTargetLines: number;
+  /** Files reviewed in one change set; the rest are listed as skipped. */
+  maxFiles: number;
 }
 
-export const DEFAULT_CHANGE_FILE_LIMITS: ChangeFileLimits = { maxFileBytes: 256 * 1024, maxTargetLines: 1500 };
+export const DEFAULT_CHANGE_FILE_LIMITS: ChangeFileLimits = { maxFileBytes: 256 * 1024, maxTargetLines: 1500, maxFiles: 100 };
 
 /** Why the file is not reviewed before its content is read, or undefined to read it. */
 export function skipReasonFromDiff(file: FileDiff): string | undefined {

@@ -110,4 +110,26 @@ describe('change-set review (engine orchestration)', () => {
     await assert.rejects(runChangeReview(engine, tight), ChangeSetRefusedError);
     assert.equal(model.prompts.length, 0, 'nothing was sent');
   });
+
+  it('reviews at most maxFiles files, keeps the diff order, and gives context searches a shared deadline', async () => {
+    const model = new FakeModel();
+    const engine = await ReviewEngine.open({ store: new MemoryTextStore(), settings, warn: () => undefined, clientFor: () => model });
+    const names = ['c.ts', 'a.ts', 'b.ts'];
+    const texts = Object.fromEntries(names.map((n) => [n, lines(n[0]!, { 2: `${n} new 2`, 4: `${n} new 4` })]));
+    const deadlines: number[] = [];
+    const opts = options();
+    const set = await planChangeReview(engine, source(texts, Object.fromEntries(names.map((n) => [n, `${n} new`]))), {
+      ...opts,
+      limits: { maxFileBytes: 1 << 20, maxTargetLines: 100, maxFiles: 2 },
+      contextTimeMs: 5000,
+      contextFor: (f) => (deadlines.push(f.deadline), opts.contextFor(f)),
+    });
+    assert.deepEqual(set.files.map((f) => f.filePath), ['c.ts', 'a.ts'], 'the order of the diff');
+    assert.deepEqual(set.skipped, [
+      { filePath: 'b.ts', skipped: 'beyond the first 2 files of one change review' },
+      { filePath: 'gone.ts', skipped: 'deleted' },
+    ]);
+    assert.equal(new Set(deadlines).size, 1, 'one deadline for the whole set');
+    assert.ok(deadlines[0]! > Date.now() && deadlines[0]! <= Date.now() + 5000);
+  });
 });
