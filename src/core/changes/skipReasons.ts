@@ -19,7 +19,7 @@ export function skipReasonFromDiff(file: FileDiff): string | undefined {
   if (file.status === 'renamed' || file.status === 'copied') {
     return file.hunks.length === 0 ? `${file.status} from ${file.oldPath ?? '?'} without changes` : `${file.status} from ${file.oldPath ?? '?'}`;
   }
-  if (file.hunks.length === 0) return 'no changed lines (mode change only)';
+  if (file.hunks.length === 0) return file.status === 'added' ? 'empty file' : 'no changed lines (mode change only)';
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { changeTarget, changedRanges, describeDiff, describeRanges, keepFindingsOnChangedLines } from '../../../src/core/changes/hunkTargeting';
 import { skipReasonFromContent, skipReasonFromDiff, DEFAULT_CHANGE_FILE_LIMITS } from '../../../src/core/changes/skipReasons';
-import { parseUnifiedDiff, unquoteGitPath } from '../../../src/core/changes/unifiedDiff';
+import { parseUnifiedDiff, unquoteGitPath, wholeFileAdded } from '../../../src/core/changes/unifiedDiff';
 import type { Finding } from '../../../src/core/result';
 
 const GIT_DIFF = [
@@ -148,6 +148,8 @@ describe('skipped files', () => {
       files.map((f) => skipReasonFromDiff(f) ?? null),
       [null, 'deleted', null, 'renamed from old.ts without changes', 'binary'],
     );
+    assert.equal(skipReasonFromDiff(wholeFileAdded('empty.ts', '')), 'empty file');
+    assert.equal(skipReasonFromDiff(parseUnifiedDiff('diff --git a/x.sh b/x.sh\nold mode 100644\nnew mode 100755\n')[0]!), 'no changed lines (mode change only)');
   });
 
   it('skips oversized files and oversized change spans, and content with NUL bytes', () => {
