@@ -2,6 +2,8 @@
 // appended per animation frame, never re-rendering the job. The detail's sections are rendered
 // by detailView.ts; actions that can fail go to the host as requests (requests.ts).
 import { hostMessageSchema, type HostMessage, type PanelJobDetail, type PanelJobSummary } from '../src/protocol/panelMessages';
+import { renderChangeSet } from './changeSetView';
+import { renderContextSent } from './contextSentView';
 import { renderCostReport } from './costReportView';
 import { isRunning, renderActions, renderAnswer, renderFindings, renderHeader, renderNotices, renderReasoning } from './detailView';
 import { h, icon } from './dom';
@@ -53,6 +55,10 @@ function handle(message: HostMessage): void {
       break;
     case 'response':
       settle(message.requestId, { ok: message.ok, error: message.error });
+      break;
+    case 'changeSet':
+      live = undefined;
+      detail.replaceChildren(renderChangeSet(message.set));
       break;
     case 'jobDelta':
       if (!live || live.jobId !== message.jobId) return;
@@ -115,6 +121,6 @@ function renderDetail(job: PanelJobDetail): void {
   const running = isRunning(job);
   const reasoning = renderReasoning(job, running || keepReasoningExpanded);
   const answerEl = renderAnswer(job);
-  detail.replaceChildren(renderHeader(job), renderActions(job), ...renderNotices(job), renderFindings(job), reasoning.details, answerEl);
+  detail.replaceChildren(renderHeader(job), renderActions(job), ...renderNotices(job), renderFindings(job), ...(job.contextSent?.length ? [renderContextSent(job.contextSent)] : []), reasoning.details, answerEl);
   live = running ? startLive(job.id, job.answer, { appendReasoning: reasoning.append, answerEl, details: reasoning.details, keepReasoningExpanded }) : undefined;
 }

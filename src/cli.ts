@@ -14,6 +14,7 @@ import { CostLedger } from './core/ledger';
 import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
 import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
+import { languageIdForPath } from './core/languageIds';
 import { createModelClient } from './core/providers/providerFactory';
 import { ReviewEngine, type EngineSettings } from './core/reviewEngine';
 import type { ReviewRequestInput } from './core/request';
@@ -25,6 +26,7 @@ import { renderJob } from './cli/cliOutput';
 import { runBatchCommand, submitBatchReview } from './cli/cliBatch';
 import { TEAM_COMMANDS, runTeamCommand } from './cli/teamCommands';
 import { reviewOnServer } from './cli/teamReview';
+import { cliContext, reviewChanges } from './cli/cliChanges';
 
 const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 
@@ -65,10 +67,7 @@ function buildRequest(cmd: ReviewCommand, text: string, displayPath: string): Re
   }
 }
 
-const LANGUAGES: Record<string, string> = { ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript', py: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php', swift: 'swift', json: 'json', sh: 'shellscript', sql: 'sql', yaml: 'yaml', yml: 'yaml' };
-function languageOf(path: string): string {
-  return LANGUAGES[path.split('.').pop()?.toLowerCase() ?? ''] ?? 'plaintext';
-}
+const languageOf = languageIdForPath;
 
 /** Live view on a terminal: reasoning streams dimmed to stderr, with time and token counts. */
 function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: JobEvent) => void {
@@ -99,12 +98,11 @@ function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: Jo
   };
 }
 
-async function review(cmd: ReviewCommand): Promise<number> {
-  const path = resolve(cmd.file);
-  if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
-  const text = readFileSync(path, 'utf8');
-  const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
-  if (cmd.server) return reviewOnServer({ ...cmd, server: cmd.server }, buildRequest(cmd, text, display), text, (t) => writeOut(cmd, t));
+const cliBudget = (cmd: ReviewCommand) => ({ dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 });
+const cliRedacts = () => process.env.DEEP_REVIEW_REDACT_SECRETS !== '0';
+
+/** The engine as the CLI configures it: provider and key from flags and environment. */
+async function openEngine(cmd: ReviewCommand): Promise<{ engine: ReviewEngine; store: FileTextStore; settings: () => EngineSettings }> {
   const provider = pickProvider(cmd);
   const envVar = keyEnvVar(provider);
   const apiKey = envVar ? process.env[envVar] : undefined;
@@ -113,18 +111,15 @@ async function review(cmd: ReviewCommand): Promise<number> {
   const tiers = resolveTierSpecs({ provider, baseUrl: cmd.baseUrl, models, effort: cmd.effort ?? 'medium', maxThinkingTokens: cmd.maxThinkingTokens ?? 8192 });
   const missing = missingModelMessage(tiers);
   if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
-  const request = buildRequest(cmd, text, display);
-  if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
-  if (cmd.noCache) request.options = { ...request.options, noCache: true };
   const warnings: string[] = [];
   const store = new FileTextStore(dataDir());
   const settings = (): EngineSettings => ({
     routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
-    budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 },
+    budget: cliBudget(cmd),
     priceOverrides: {},
     concurrency: 1,
     cacheMaxBytes: 50 * 1024 * 1024,
-    redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
+    redactSecrets: cliRedacts(),
   });
   const engine = await ReviewEngine.open({
     store,
@@ -143,6 +138,23 @@ async function review(cmd: ReviewCommand): Promise<number> {
         retry: process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS ? { baseDelayMs: Number(process.env.DEEP_REVIEW_RETRY_BASE_DELAY_MS) } : undefined,
       }),
   });
+  return { engine, store, settings };
+}
+
+async function review(cmd: ReviewCommand): Promise<number> {
+  if (cmd.changes !== undefined) return reviewChanges(cmd, { openEngine: async () => (await openEngine(cmd)).engine, languageOf, writeOut: (text) => writeOut(cmd, text), budget: cliBudget(cmd), redactSecrets: cliRedacts() });
+  const path = resolve(cmd.file);
+  if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
+  const text = readFileSync(path, 'utf8');
+  const display = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+  const request = buildRequest(cmd, text, display);
+  if (cmd.server) return reviewOnServer({ ...cmd, server: cmd.server }, request, text, (t) => writeOut(cmd, t));
+  if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
+  if (cmd.noCache) request.options = { ...request.options, noCache: true };
+  const { engine, store, settings } = await openEngine(cmd);
+  const context = await cliContext(cmd, request, cliRedacts());
+  request.context = context.pieces;
+  for (const n of context.notices) process.stderr.write(`note: ${n}\n`);
   const plan = await engine.plan(request, text);
   for (const n of plan.notices) process.stderr.write(`note: ${n}\n`);
   if (cmd.batch) return submitBatchReview(engine, plan, store, settings, cmd.format, { stdout: (t) => writeOut(cmd, t), stderr: (t) => process.stderr.write(t), env: process.env });

@@ -7,6 +7,7 @@ import { FileTextStore } from './node/fileTextStore';
 import { webviewMessageSchema, type HostMessage, type WebviewMessage } from './protocol/panelMessages';
 import { ApiKeys } from './vscode/apiKeys';
 import { registerBatchJobs } from './vscode/batchJobs';
+import { registerChangeReview } from './vscode/changeReview';
 import { DeepReviewCodeActions } from './vscode/codeActions';
 import { createCommands, registerCommands } from './vscode/commands';
 import { CostStatusBar } from './vscode/costStatusBar';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   registerCommands(rt, createCommands(servicesReady, keys));
   const hasFix = (jobId: string, findingId: string) => services?.panel.hasFix(jobId, findingId) === true;
   rt.own(vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new DeepReviewCodeActions(findings, hasFix), DeepReviewCodeActions.metadata));
+  registerChangeReview(context, { engine: engineReady, panel: () => servicesReady.then((s) => s.panel), findings, log, settings });
 
   const activationMs = performance.now() - activationStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);

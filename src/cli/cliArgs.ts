@@ -15,8 +15,10 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>] [--timeout <seconds>] [--batch]
+      [--instruction <text>] [--context-lines <n>] [--context-tokens <n>] [--timeout <seconds>] [--batch]
       [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
+  deep-review review --changes [uncommitted|staged|<ref>] [--repo <dir>] [options as above]
+      one review per changed file; only findings on changed lines are kept
   deep-review cost            totals: today, month, thinking vs answer, per tier
   deep-review jobs [--format text|json]                 jobs, with batch jobs' provider status
   deep-review result <jobId> [--wait] [--format …]      a finished job, as review prints it
@@ -59,6 +61,11 @@ export interface ReviewCommand {
   server?: string;
   /** Total seconds one model request may take (default 900). */
   timeoutSeconds?: number;
+  /** Review Changes: 'uncommitted', 'staged' or a ref; undefined for a file review. */
+  changes?: string;
+  repo?: string;
+  /** Token budget for repository context (guidelines, definitions); 0 sends none. */
+  contextTokens?: number;
 }
 
 export type CliCommand = ReviewCommand | JobsCommand | ResultCommand | { command: 'cost' } | { command: 'help' };
@@ -80,6 +87,17 @@ function serverUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+/** `--changes` alone means uncommitted changes: give it that value so parseArgs accepts it. */
+function withChangesValue(args: readonly string[]): string[] {
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    out.push(arg);
+    const next = args[i + 1];
+    if (arg === '--changes' && (next === undefined || next.startsWith('-'))) out.push('uncommitted');
+  });
+  return out;
+}
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (argv.length === 0) throw new UsageError('No command given.');
   const [command, ...rest] = argv;
@@ -93,7 +111,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: withChangesValue(rest),
       allowPositionals: true,
       strict: true,
       options: {
@@ -114,14 +132,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'context-lines': { type: 'string' },
         batch: { type: 'boolean', default: false },
         server: { type: 'string' },
+        changes: { type: 'string' },
+        repo: { type: 'string' },
+        'context-tokens': { type: 'string' },
       },
     });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the file to review.' : `Review one file at a time (got ${positionals.length}).`);
-  const target = positionals[0]!;
+  if (values.changes !== undefined) {
+    if (positionals.length > 0) throw new UsageError('Give either a file or --changes, not both.');
+  } else if (values.repo !== undefined) throw new UsageError('--repo goes with --changes.');
+  else if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Give the file to review.' : `Review one file at a time (got ${positionals.length}).`);
+  const target = positionals[0] ?? '';
   const range = /^(.*):(\d+)-(\d+)$/.exec(target);
   let file = target;
   let startLine: number | undefined;
@@ -160,5 +184,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     batch: values.batch === true,
     server: serverUrl(values.server),
     timeoutSeconds,
+    changes: values.changes,
+    repo: values.repo,
+    contextTokens: nonNegativeInt(values['context-tokens'], '--context-tokens'),
   };
 }

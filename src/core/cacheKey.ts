@@ -1,9 +1,11 @@
 // The analysis cache key: everything that can change the answer, nothing that cannot.
 import { hashValue } from './contentHash';
 import type { ModelSpec } from './modelClient';
+import { contextHash } from './context/contextPiece';
 import type { ReviewRequest } from './request';
 
-export function analysisCacheKey(request: ReviewRequest, spec: ModelSpec, promptVersion: string): string {
+/** `context` is the hash of the context sent with the request (undefined: none, the key is as before). */
+export function analysisCacheKey(request: ReviewRequest, spec: ModelSpec, promptVersion: string, context: string | undefined = contextHash(request.context, request.change)): string {
   const t = request.target;
   return hashValue({
     v: 1,
@@ -24,5 +26,6 @@ export function analysisCacheKey(request: ReviewRequest, spec: ModelSpec, prompt
     reasoning: spec.reasoning ? { effort: spec.effort, maxThinkingTokens: spec.maxThinkingTokens } : null,
     maxAnswerTokens: spec.maxAnswerTokens,
     promptVersion,
+    context,
   });
 }

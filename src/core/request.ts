@@ -1,6 +1,7 @@
 // What the user asks for: a review or a debug of a selection, a file, or diagnostics.
 // Validated with zod wherever a request crosses a boundary (CLI input, persisted jobs).
 import * as z from 'zod';
+import { changeInfoSchema, contextPieceSchema } from './context/contextPiece';
 
 export const requestKindSchema = z.enum(['review', 'debug']);
 export type RequestKind = z.infer<typeof requestKindSchema>;
@@ -64,6 +65,10 @@ export const reviewRequestSchema = z.object({
   target: targetSchema,
   instruction: z.string().optional(),
   options: requestOptionsSchema.default({}),
+  /** Repository context sent with the target (guidelines, definitions), already redacted and budgeted. */
+  context: z.array(contextPieceSchema).optional(),
+  /** Set for change reviews: what changed in the target's file. */
+  change: changeInfoSchema.optional(),
 });
 export type ReviewRequest = z.infer<typeof reviewRequestSchema>;
 export type ReviewRequestInput = z.input<typeof reviewRequestSchema>;

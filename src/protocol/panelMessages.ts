@@ -37,6 +37,29 @@ export const panelJobSummarySchema = z.object({
 });
 export type PanelJobSummary = z.infer<typeof panelJobSummarySchema>;
 
+/** One piece of repository context sent with a request (guidelines, a definition), as listed. */
+export const panelContextPieceSchema = z.object({ label: z.string(), kind: z.enum(['guidelines', 'definition']), symbol: z.optional(z.string()), tokens: int() });
+export type PanelContextPiece = z.infer<typeof panelContextPieceSchema>;
+
+/** Review Changes: the change set's results grouped by file. */
+export const panelChangeSetSchema = z.object({
+  description: z.string(),
+  done: int(),
+  total: int(),
+  files: z.array(
+    z.object({
+      filePath: z.string(),
+      jobId: z.optional(z.string()),
+      status: z.optional(jobStatusSchema),
+      skipped: z.optional(z.string()),
+      droppedOutsideChange: z.optional(int()),
+      findings: z.array(z.object({ id: z.string(), title: z.string(), severity: severitySchema, startLine: int(), endLine: int(), hasFix: z.boolean() })),
+      context: z.array(panelContextPieceSchema),
+    }),
+  ),
+});
+export type PanelChangeSet = z.infer<typeof panelChangeSetSchema>;
+
 /** Everything the detail view shows of one job. */
 export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
   target: z.object({ file: z.string(), startLine: z.optional(int()), endLine: z.optional(int()) }),
@@ -64,6 +87,7 @@ export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
   error: z.optional(z.string()),
   warnings: z.array(z.string()),
   feedback: z.optional(z.enum(['helpful', 'notHelpful'])),
+  contextSent: z.optional(z.array(panelContextPieceSchema)),
 });
 export type PanelJobDetail = z.infer<typeof panelJobDetailSchema>;
 
@@ -104,6 +128,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('costReport'), report: panelCostReportSchema }),
   /** The answer to a webview `request`: done, or why it could not be done. */
   z.object({ type: z.literal('response'), requestId: int(), ok: z.boolean(), error: z.optional(z.string()) }),
+  z.object({ type: z.literal('changeSet'), set: panelChangeSetSchema }),
   z.object({
     type: z.literal('jobDelta'),
     jobId: z.string(),

@@ -9,7 +9,7 @@ import { findingIndex } from '../core/findingIdentity';
 import { isFinished, type JobEvent, type JobRecord } from '../core/job';
 import { jobToHtml, jobToMarkdown } from '../core/jobReport';
 import type { ReviewEngine } from '../core/reviewEngine';
-import { panelStateSchema, type HostMessage, type PanelAction, type PanelCostReport, type PanelJobDetail, type WebviewMessage } from '../protocol/panelMessages';
+import { panelStateSchema, type HostMessage, type PanelAction, type PanelChangeSet, type PanelCostReport, type PanelJobDetail, type WebviewMessage } from '../protocol/panelMessages';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
 import { FixPreviewProvider, applyFix, uriForJob } from './fixes';
 import { pickJob } from './jobPicker';
@@ -39,7 +39,8 @@ export interface PanelControllerDeps {
 
 export class PanelController implements WebviewHandler<WebviewMessage, HostMessage>, vscode.Disposable {
   private selectedJobId: string | undefined;
-  private view: 'job' | 'cost' = 'job';
+  private view: 'job' | 'cost' | 'changes' = 'job';
+  private changeSet: PanelChangeSet | undefined;
   private unsubscribeStream: (() => void) | undefined;
   private lastStale: boolean | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -75,6 +76,19 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
     this.deps.host.post({ type: 'costReport', report: this.costReport() });
   }
 
+  /** Shows a change set's results grouped by file (Review Changes); again as files finish. */
+  showChangeSet(set: PanelChangeSet, reveal = true): void {
+    this.changeSet = set;
+    this.view = 'changes';
+    this.stopStream();
+    if (reveal) this.deps.host.reveal();
+    this.deps.host.post({ type: 'changeSet', set });
+  }
+
+  refreshJobs(): void {
+    this.deps.host.post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+  }
+
   async showJobs(): Promise<void> {
     const id = await pickJob(this.deps.engine, 'Deep Review jobs', () => true);
     if (id) this.show(id);
@@ -86,6 +100,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
     post({ type: 'init', keepReasoningExpanded: this.deps.settings().keepReasoningExpanded });
     post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
     if (this.view === 'cost') post({ type: 'costReport', report: this.costReport() });
+    else if (this.view === 'changes' && this.changeSet) post({ type: 'changeSet', set: this.changeSet });
     else this.select(this.selectedJobId ?? this.deps.engine.jobs.list()[0]?.id);
   }
 

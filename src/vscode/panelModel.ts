@@ -1,5 +1,6 @@
 // Maps job records to what the results panel shows. Pure (no `vscode` import).
 import { findingId } from '../core/findingIdentity';
+import { contextSentList } from '../core/context/contextPiece';
 import { jobTitle, type JobRecord } from '../core/job';
 import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
 
@@ -51,6 +52,7 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
     error: job.error?.message,
     warnings: job.warnings,
     feedback: extra.helpful === undefined ? undefined : extra.helpful ? 'helpful' : 'notHelpful',
+    contextSent: job.request.context ? contextSentList(job.request.context) : undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import type { ApiKeys } from './apiKeys';
 import { CaptureError, debugRequest, fileRequest, problemsAtCursor, problemsOf, selectionRequest } from './capture';
 import { uriForJob } from './fixes';
 import { pickJob } from './jobPicker';
+import { withEditorContext } from './definitionContext';
 import { showJobProgress } from './jobProgress';
 import { preflight } from './preflight';
 import type { ProviderResolver } from './providerResolution';
@@ -105,7 +106,7 @@ export class ReviewController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Deep Review: ${err.message}`);
       return undefined;
     }
-    return this.run(() => this.deps.engine.plan(request, doc.getText()), doc);
+    return this.run(async () => this.deps.engine.plan(await withEditorContext(request, doc, this.deps.settings().engine.redactSecrets), doc.getText()), doc);
   }
 
   private async run(makePlan: () => Promise<ReviewPlan>, doc: vscode.TextDocument | undefined): Promise<string | undefined> {
