@@ -164,7 +164,7 @@ describe('deep-review review --changes (real git repositories, local test model 
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^== b\.ts\n[\s\S]*\[MEDIUM\] b\.ts:7 {2}Problem on line 7/m);
     const markdown = await run(['main'], ['--format', 'markdown']);
-    assert.match(markdown.stdout, /^# Review b\.ts:7-7/m);
+    assert.match(markdown.stdout, /^# Review b\.ts:7$/m);
     assert.equal(server.requests.length, before + 1, 'the other formats come from the cache');
 
     const bad = await run(['no-such-branch']);

@@ -54,9 +54,9 @@ describe('Review Changes in the results panel (Chromium)', function () {
     assert.match((await files.nth(2).textContent()) ?? '', /logo\.png.*Skipped: binary/s);
 
     await a.locator('a', { hasText: 'line 4' }).click();
-    assert.deepEqual((await panel.posted()).at(-1), { type: 'revealRange', jobId: 'job-a', startLine: 4, endLine: 4 });
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'request', requestId: 1, action: { type: 'revealRange', jobId: 'job-a', startLine: 4, endLine: 4 } });
     await a.locator('a', { hasText: 'fix…' }).click();
-    assert.deepEqual((await panel.posted()).at(-1), { type: 'previewFix', jobId: 'job-a', findingId: 'f0' });
+    assert.deepEqual((await panel.posted()).at(-1), { type: 'request', requestId: 2, action: { type: 'previewFix', jobId: 'job-a', findingId: 'f0' } });
     await a.locator('.change-file-link').click();
     assert.deepEqual((await panel.posted()).at(-1), { type: 'selectJob', jobId: 'job-a' });
 
