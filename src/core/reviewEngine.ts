@@ -4,11 +4,11 @@
 // cache, wait-time learning.
 import * as z from 'zod';
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
-import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
+import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './budget';
 import { analysisCacheKey } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
-import { costOfUsage } from './cost';
+import { chargeUsage, untrustedUsageWarning, usageBounds } from './cost';
 import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
 import { JobManager, newJobId, type SubmitResult } from './jobManager';
 import { JobStore } from './jobStore';
@@ -33,6 +33,8 @@ export interface EngineSettings {
   concurrency: number;
   cacheMaxBytes: number;
   redactSecrets: boolean;
+  /** How budget messages name the knobs (VS Code settings by default; the CLI names its flags). */
+  budgetHints?: BudgetHints;
 }
 
 export interface EngineDeps {
@@ -129,7 +131,9 @@ export class ReviewEngine {
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
     const cached = request.options.noCache ? undefined : await this.cache.get(cacheKey);
     const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
-    const budget = checkBudget(worst, this.committedSpend(), settings.budget);
+    // Other windows and CLI runs may have spent since: read their ledger lines first (a stat).
+    await this.ledger.refresh().catch(() => undefined);
+    const budget = checkBudget(worst, this.committedSpend(), settings.budget, settings.budgetHints);
     return { request, complexity, route, prompt, cacheKey, fileHash, budget, cached, notices, parentJobId: opts.parentJobId };
   }
 
@@ -265,6 +269,12 @@ export class ReviewEngine {
     const elapsed = () => this.now() - started;
     const spec = specOf(job.route);
     const prompt = buildPrompt(job.request);
+    const settings = this.deps.settings();
+    const promptText = `${prompt.system}\n${prompt.prompt}`;
+    const worst = worstCaseCost(promptText, spec, settings.priceOverrides);
+    const bounds = usageBounds(promptText, spec, worst);
+    const refused = await this.reserve(job, worst, settings);
+    if (refused) return refused;
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
     let lastTokensAt = 0;
@@ -311,9 +321,19 @@ export class ReviewEngine {
       const error = isModelError(err) ? err : new ModelError('server', err instanceof Error ? err.message : String(err));
       const cancelled = error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';
-      const cost = usage ? costOfUsage(usage, spec.model, this.deps.settings().priceOverrides) : undefined;
-      const outcome = { status, usage, costUsd: cost?.usd ?? 0, costSource: cost?.source, retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
-      // A failed job costs only what the provider reported billing for.
+      // A failed job costs what the provider reported, or else what streamed before it failed
+      // (estimated); nothing only when nothing came back.
+      const seen = usage ?? (job.reasoning || job.answer ? estimatedUsage(promptText, job.reasoning + job.answer, job.reasoning) : undefined);
+      const charge = seen ? chargeUsage(seen, spec.model, bounds, settings.priceOverrides) : undefined;
+      const outcome = {
+        status,
+        usage: charge?.usage,
+        costUsd: charge ? charge.cost.usd : 0,
+        costSource: charge?.cost.source,
+        ...(charge && !charge.trusted ? { usageTrusted: false, warnings: [...job.warnings, untrustedUsageWarning(charge)] } : {}),
+        retries: job.retries,
+        error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message },
+      } as const;
       await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;
     }
@@ -322,14 +342,9 @@ export class ReviewEngine {
     // The parser sees only the answer; thinking that streamed separately explains an empty one.
     if (job.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
     const reasoning = parsed.inlineReasoning ? `${job.reasoning}${job.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : job.reasoning;
-    const finalUsage: Usage = usage ?? {
-      inputTokens: estimateTokens(prompt.system + prompt.prompt),
-      cachedInputTokens: 0,
-      outputTokens: estimateTokens(job.reasoning + job.answer),
-      reasoningTokens: estimateTokens(reasoning),
-      estimated: true,
-    };
-    const cost = costOfUsage(finalUsage, spec.model, this.deps.settings().priceOverrides);
+    const charge = chargeUsage(usage ?? estimatedUsage(promptText, job.reasoning + job.answer, reasoning), spec.model, bounds, settings.priceOverrides);
+    const finalUsage = charge.usage;
+    const cost = charge.cost;
     const durationMs = elapsed();
     const done: Partial<JobRecord> & { status: 'succeeded' } = {
       status: 'succeeded',
@@ -339,7 +354,8 @@ export class ReviewEngine {
       usage: finalUsage,
       costUsd: cost.usd,
       costSource: cost.source,
-      warnings: [...job.warnings, ...parsed.warnings],
+      ...(charge.trusted ? {} : { usageTrusted: false }),
+      warnings: [...job.warnings, ...parsed.warnings, ...(charge.trusted ? [] : [untrustedUsageWarning(charge)])],
     };
     const record = { ...job, ...done };
     await this.appendLedger(this.ledgerRecord(record, 'succeeded', false));
@@ -371,15 +387,44 @@ export class ReviewEngine {
     return done;
   }
 
-  /** Worst-case cost of each queued or running job, released when it finishes. */
+  /** Worst-case cost of each queued job not yet reserved in the ledger, released when it is. */
   private readonly reserved = new Map<string, number>();
 
-  /** What is spent plus what jobs in flight may still spend: budgets hold across concurrent jobs. */
+  /**
+   * What is spent (running and killed jobs' reservations included, every process) plus what
+   * this process's queued jobs may still spend: budgets hold across concurrent jobs.
+   */
   committedSpend(): { todayUsd: number; monthUsd: number } {
-    const spent = this.ledger.spent();
-    let inFlight = 0;
-    for (const usd of this.reserved.values()) inFlight += usd;
-    return { todayUsd: spent.todayUsd + inFlight, monthUsd: spent.monthUsd + inFlight };
+    return this.withQueued(this.ledger.spent());
+  }
+
+  private withQueued(spent: { todayUsd: number; monthUsd: number }, exceptJobId?: string): { todayUsd: number; monthUsd: number } {
+    let queued = 0;
+    for (const [id, usd] of this.reserved) if (id !== exceptJobId) queued += usd;
+    return { todayUsd: spent.todayUsd + queued, monthUsd: spent.monthUsd + queued };
+  }
+
+  /**
+   * Writes the job's worst case to the ledger before anything is sent, after checking the budget
+   * in the same locked step (so parallel processes cannot all pass one budget). Returns the
+   * job's outcome when the budget refuses it; undefined when it may go ahead.
+   */
+  private async reserve(job: JobRecord, worst: ReturnType<typeof worstCaseCost>, settings: EngineSettings): Promise<(Partial<JobRecord> & { status: 'failed' }) | undefined> {
+    const r = job.route;
+    const reservation = { jobId: job.id, at: this.now(), provider: r.provider, model: r.model, tier: r.tier, kind: job.request.kind, inputTokens: worst.inputTokens, maxOutputTokens: worst.maxOutputTokens, usd: worst.usd };
+    let decision: BudgetDecision;
+    try {
+      // `spent` is every process's ledger, read under the lock; add this process's queued jobs.
+      decision = await this.ledger.reserve(reservation, (spent) => checkBudget(worst, this.withQueued(spent, job.id), settings.budget, settings.budgetHints));
+    } catch (err) {
+      // Counted in memory even so; the job goes ahead rather than fail on a disk error.
+      this.deps.warn(`Could not write the cost reservation to the ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
+      this.reserved.delete(job.id);
+      return undefined;
+    }
+    this.reserved.delete(job.id);
+    if (decision.allowed) return undefined;
+    return { status: 'failed', costUsd: 0, retries: 0, error: { kind: 'budget', message: decision.message } };
   }
 
   /**
@@ -426,12 +471,19 @@ export class ReviewEngine {
       reasoningTokens,
       answerTokens: Math.max(0, outputTokens - reasoningTokens),
       estimated: u?.estimated ?? false,
-      costUsd: cached ? 0 : (job.costUsd ?? 0),
+      // Unknown stays unknown (null); undefined means nothing was billed.
+      costUsd: cached ? 0 : job.costUsd === undefined ? 0 : job.costUsd,
       costSource: cached ? ('table' as const) : (job.costSource ?? 'unknown'),
       outcome,
       cached,
+      ...(job.usageTrusted === false ? { usageTrusted: false } : {}),
     };
   }
+}
+
+/** Usage estimated from what streamed, when the provider reported none. */
+function estimatedUsage(promptText: string, output: string, reasoning: string): Usage {
+  return { inputTokens: estimateTokens(promptText), cachedInputTokens: 0, outputTokens: estimateTokens(output), reasoningTokens: estimateTokens(reasoning), estimated: true };
 }
 
 function specOf(route: JobRoute): ModelSpec {

@@ -56,6 +56,41 @@ export class FileTextStore implements TextStore {
     await fs.rm(this.path(name), { force: true });
   }
 
+  async size(name: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.path(name))).size;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async readBytes(name: string, offset: number, maxBytes: number): Promise<Uint8Array> {
+    let handle;
+    try {
+      handle = await fs.open(this.path(name), 'r');
+    } catch (err) {
+      if (isNotFound(err)) return new Uint8Array(0);
+      throw err;
+    }
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      let filled = 0;
+      while (filled < maxBytes) {
+        const { bytesRead } = await handle.read(buffer, filled, maxBytes - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fs.rename(this.path(from), this.path(to));
+  }
+
   /**
    * Cross-process lock through proper-lockfile (an atomic mkdir of `<name>.lock`, refreshed
    * while held, taken over when stale). No native code, so it works in every VS Code build.

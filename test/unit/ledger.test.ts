@@ -94,6 +94,7 @@ describe('ledger', () => {
     assert.match(warnings[0] ?? '', /line 2/);
 
     await ledger.append(rec({ jobId: 'c' }));
+    assert.equal(warnings.length, 1, 'the torn line is reported once, not again when a write ends it');
     const { warn: warn2, warnings: warnings2 } = collect();
     const again = await CostLedger.open(store, { warn: warn2 });
     assert.deepEqual(again.records().map((r) => r.jobId), ['a', 'c'], 'the torn line did not swallow the next record');

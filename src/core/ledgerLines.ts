@@ -1,0 +1,153 @@
+// The cost ledger's line format (ledger.jsonl, one JSON object per line, append-only):
+//   job      a finished job: tokens and cost (replaces the job's reservation, if any)
+//   reserve  a request's worst case, written before it is sent; counts until its job line comes
+//   outcome  the user marked a job helpful / not helpful / applied a fix
+// Lines are checked by hand rather than with zod: a ledger holds 100k lines and opening it is
+// on the meter's path, where a schema per line costs several times the JSON parsing.
+import type { CostSource } from './cost';
+import type { ModelTier, RequestKind } from './request';
+
+/** 'unfinished': a reservation with no job line yet (running elsewhere, or killed mid-stream). */
+export type JobOutcome = 'succeeded' | 'failed' | 'cancelled' | 'unfinished';
+
+export interface LedgerRecord {
+  jobId: string;
+  /** Epoch ms. */
+  at: number;
+  provider: string;
+  model: string;
+  tier: ModelTier;
+  kind: RequestKind;
+  /** Includes the cached input tokens. */
+  inputTokens: number;
+  cachedInputTokens: number;
+  /** All output, thinking included. */
+  outputTokens: number;
+  reasoningTokens: number;
+  /** outputTokens − reasoningTokens, never negative (see answerTokensOf). */
+  answerTokens: number;
+  estimated: boolean;
+  costUsd: number | null;
+  costSource: CostSource;
+  outcome: JobOutcome;
+  /** Answered from the analysis cache: costs 0 and counts no tokens. */
+  cached: boolean;
+  /**
+   * false when the provider's usage could not be believed (negative, fractional, not a number,
+   * beyond what the request could use): the job was charged its worst case. Absent means true.
+   */
+  usageTrusted?: boolean;
+}
+
+/** A request's worst case, held against the budgets from before it is sent until it finishes. */
+export interface LedgerReservation {
+  jobId: string;
+  at: number;
+  provider: string;
+  model: string;
+  tier: ModelTier;
+  kind: RequestKind;
+  inputTokens: number;
+  maxOutputTokens: number;
+  /** null when the model has no known price. */
+  usd: number | null;
+}
+
+export type OutcomeMark = 'helpful' | 'fixApplied' | 'notHelpful';
+
+export type LedgerLine =
+  | ({ type: 'job' } & LedgerRecord)
+  | ({ type: 'reserve' } & LedgerReservation)
+  | { type: 'outcome'; jobId: string; at: number; mark: OutcomeMark };
+
+const TIERS: readonly string[] = ['fast', 'capable', 'reasoning'];
+const KINDS: readonly string[] = ['review', 'debug'];
+const SOURCES: readonly string[] = ['provider', 'override', 'table', 'unknown'];
+const WRITTEN_OUTCOMES: readonly string[] = ['succeeded', 'failed', 'cancelled'];
+const MARKS: readonly string[] = ['helpful', 'fixApplied', 'notHelpful'];
+
+type Json = Record<string, unknown>;
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isUsd = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isOneOf = (v: unknown, allowed: readonly string[]): boolean => typeof v === 'string' && allowed.includes(v);
+
+/** The problems that would make a job record unreadable when loaded again (empty when fine). */
+export function recordProblems(r: LedgerRecord): string[] {
+  const problems: string[] = [];
+  if (!isId(r.jobId)) problems.push('jobId: empty');
+  if (!isCount(r.at)) problems.push('at: not a time');
+  if (typeof r.provider !== 'string' || typeof r.model !== 'string') problems.push('provider/model: not text');
+  if (!isOneOf(r.tier, TIERS)) problems.push(`tier: ${String(r.tier)}`);
+  if (!isOneOf(r.kind, KINDS)) problems.push(`kind: ${String(r.kind)}`);
+  for (const key of ['inputTokens', 'cachedInputTokens', 'outputTokens', 'reasoningTokens', 'answerTokens'] as const) {
+    if (!isCount(r[key])) problems.push(`${key}: ${String(r[key])} is not a whole number ≥ 0`);
+  }
+  if (typeof r.estimated !== 'boolean' || typeof r.cached !== 'boolean') problems.push('estimated/cached: not true or false');
+  if (!isUsd(r.costUsd)) problems.push(`costUsd: ${String(r.costUsd)} is not an amount ≥ 0`);
+  if (!isOneOf(r.costSource, SOURCES)) problems.push(`costSource: ${String(r.costSource)}`);
+  if (!isOneOf(r.outcome, WRITTEN_OUTCOMES)) problems.push(`outcome: ${String(r.outcome)}`);
+  if (r.usageTrusted !== undefined && typeof r.usageTrusted !== 'boolean') problems.push('usageTrusted: not true or false');
+  return problems;
+}
+
+export function reservationProblems(r: LedgerReservation): string[] {
+  const problems: string[] = [];
+  if (!isId(r.jobId)) problems.push('jobId: empty');
+  if (!isCount(r.at)) problems.push('at: not a time');
+  if (!isOneOf(r.tier, TIERS) || !isOneOf(r.kind, KINDS)) problems.push('tier/kind');
+  if (!isCount(r.inputTokens) || !isCount(r.maxOutputTokens)) problems.push('tokens: not whole numbers ≥ 0');
+  if (!isUsd(r.usd)) problems.push(`usd: ${String(r.usd)} is not an amount ≥ 0`);
+  return problems;
+}
+
+/** One line of the file, or undefined when it is not a readable ledger line. */
+export function parseLedgerLine(line: string): LedgerLine | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const o = json as Json;
+  if (o.type === 'job') {
+    const { type: _type, ...rest } = o;
+    const record = rest as unknown as LedgerRecord;
+    if (typeof record.provider !== 'string' || typeof record.model !== 'string') return undefined;
+    return recordProblems(record).length === 0 ? { type: 'job', ...record } : undefined;
+  }
+  if (o.type === 'reserve') {
+    const { type: _type, ...rest } = o;
+    const reservation = rest as unknown as LedgerReservation;
+    if (typeof reservation.provider !== 'string' || typeof reservation.model !== 'string') return undefined;
+    return reservationProblems(reservation).length === 0 ? { type: 'reserve', ...reservation } : undefined;
+  }
+  if (o.type === 'outcome' && isId(o.jobId) && isCount(o.at) && isOneOf(o.mark, MARKS)) {
+    return { type: 'outcome', jobId: o.jobId, at: o.at, mark: o.mark as OutcomeMark };
+  }
+  return undefined;
+}
+
+/** A reservation seen as a record, for reports: its worst case, no tokens counted yet. */
+export function reservationAsRecord(r: LedgerReservation): LedgerRecord {
+  return {
+    jobId: r.jobId,
+    at: r.at,
+    provider: r.provider,
+    model: r.model,
+    tier: r.tier,
+    kind: r.kind,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    answerTokens: 0,
+    estimated: true,
+    costUsd: r.usd,
+    costSource: r.usd === null ? 'unknown' : 'table',
+    outcome: 'unfinished',
+    cached: false,
+  };
+}

@@ -1,0 +1,121 @@
+// Running totals of the ledger, kept per local day and month so the meter and the budget gate
+// read them in constant time, and the summary (checkpoint) file they are saved in.
+import * as z from 'zod';
+import type { LedgerRecord, LedgerReservation } from './ledgerLines';
+import { modelTierSchema, requestKindSchema } from './request';
+
+export interface LedgerTotals {
+  /** Known costs only, reservations of unfinished jobs included; see unknownCostJobs. */
+  usd: number;
+  unknownCostJobs: number;
+  /** Jobs: finished ones, cached answers and unfinished reservations. */
+  jobs: number;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  answerTokens: number;
+  /** The part of usd held at the worst case for jobs with no final usage yet. */
+  reservedUsd: number;
+  unfinishedJobs: number;
+  /** Jobs charged their worst case because the provider's usage could not be believed. */
+  untrustedJobs: number;
+}
+
+export function emptyTotals(): LedgerTotals {
+  return { usd: 0, unknownCostJobs: 0, jobs: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, answerTokens: 0, reservedUsd: 0, unfinishedJobs: 0, untrustedJobs: 0 };
+}
+
+/** What one record adds to a total; cached answers count as jobs but cost nothing. */
+export function recordContribution(r: LedgerRecord): LedgerTotals {
+  const t = emptyTotals();
+  t.jobs = 1;
+  if (r.cached) return t;
+  if (r.outcome === 'unfinished') {
+    if (r.costUsd === null) t.unknownCostJobs = 1;
+    else t.usd = t.reservedUsd = r.costUsd;
+    t.unfinishedJobs = 1;
+    return t;
+  }
+  if (r.costUsd === null) t.unknownCostJobs = 1;
+  else t.usd = r.costUsd;
+  t.inputTokens = r.inputTokens;
+  t.outputTokens = r.outputTokens;
+  t.reasoningTokens = r.reasoningTokens;
+  t.answerTokens = r.answerTokens;
+  if (r.usageTrusted === false) t.untrustedJobs = 1;
+  return t;
+}
+
+export function reservationContribution(r: Pick<LedgerReservation, 'usd'>): LedgerTotals {
+  const t = emptyTotals();
+  t.jobs = 1;
+  t.unfinishedJobs = 1;
+  if (r.usd === null) t.unknownCostJobs = 1;
+  else t.usd = t.reservedUsd = r.usd;
+  return t;
+}
+
+const KEYS = Object.keys(emptyTotals()) as (keyof LedgerTotals)[];
+
+/** target += sign × delta, in place. */
+export function addTotals(target: LedgerTotals, delta: LedgerTotals, sign: 1 | -1 = 1): void {
+  for (const k of KEYS) target[k] += sign * delta[k];
+}
+
+/** A copy for callers, with the float dust of adding and removing reservations swept to 0. */
+export function cleanTotals(t: LedgerTotals | undefined): LedgerTotals {
+  const out = { ...(t ?? emptyTotals()) };
+  for (const k of KEYS) if (Math.abs(out[k]) < 1e-9) out[k] = 0;
+  return out;
+}
+
+/** Sums records (linear); cached answers count as jobs but cost nothing and add no tokens. */
+export function totalsOf(records: readonly LedgerRecord[]): LedgerTotals {
+  const totals = emptyTotals();
+  for (const r of records) addTotals(totals, recordContribution(r));
+  // A job with several records (several calls) is still one job.
+  totals.jobs = new Set(records.map((r) => r.jobId)).size;
+  return cleanTotals(totals);
+}
+
+/** The local calendar day of an instant, as YYYY-MM-DD. */
+export function localDay(epochMs: number): string {
+  const d = new Date(epochMs);
+  const m = d.getMonth() + 1;
+  const day = d.getDate();
+  return `${d.getFullYear()}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
+}
+
+// ---- the summary file: the totals of the ledger's first `offset` bytes ----------------------
+
+const totalsSchema = z.object(Object.fromEntries(KEYS.map((k) => [k, z.number()])) as Record<keyof LedgerTotals, z.ZodNumber>);
+
+export const ledgerSummarySchema = z.object({
+  version: z.literal(1),
+  /** Bytes of the ledger the totals cover (always at a line boundary). */
+  offset: z.number().int().min(0),
+  /** Lines in those bytes (for line numbers in warnings). */
+  lines: z.number().int().min(0),
+  /** The first bytes of the ledger (base64), to notice a ledger that was replaced. */
+  head: z.string(),
+  days: z.record(z.string(), totalsSchema),
+  /** Reservations without their job line yet, by job id. */
+  open: z.record(
+    z.string(),
+    z.object({
+      at: z.number(),
+      provider: z.string(),
+      model: z.string(),
+      tier: modelTierSchema,
+      kind: requestKindSchema,
+      inputTokens: z.number(),
+      maxOutputTokens: z.number(),
+      usd: z.number().nullable(),
+    }),
+  ),
+  /** Success marks by job id: [helpful, fixApplied]. */
+  marks: z.record(z.string(), z.tuple([z.boolean(), z.boolean()])),
+  /** Totals carried over from a ledger file that was moved aside (too large). */
+  carriedFrom: z.string().optional(),
+});
+export type LedgerSummary = z.infer<typeof ledgerSummarySchema>;
