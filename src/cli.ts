@@ -6,9 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { buildDebugRequest } from './core/batching';
-import { buildCostReport, formatCostReportText } from './core/costReport';
 import type { JobEvent, JobRecord } from './core/job';
-import { CostLedger } from './core/ledger';
 import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
 import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
@@ -19,6 +17,9 @@ import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
+import { costCommand } from './cli/cliCost';
+import { CLI_BUDGET_HINTS, cliPriceOverrides, loadPricesFile, parsePriceFlags } from './cli/cliPrices';
+import { formatUsd } from './core/money';
 
 const KEY_ENV: Partial<Record<ProviderId, string>> = {
   openai: 'OPENAI_API_KEY',
@@ -125,21 +126,24 @@ async function review(cmd: ReviewCommand): Promise<number> {
   const models = cmd.model ? { fast: cmd.model, capable: cmd.model, reasoning: cmd.model } : {};
   const tiers = resolveTierSpecs({ provider, baseUrl: cmd.baseUrl, models, effort: cmd.effort ?? 'medium', maxThinkingTokens: cmd.maxThinkingTokens ?? 8192 });
   const missing = missingModelMessage(tiers);
-  if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
+  if (missing) throw new UsageError(missing.replace(/Set deepReview\.models\.\w+ \(or --model\)/, 'Give one with --model'));
   const request = buildRequest(cmd, text, display);
   if (cmd.tier !== 'auto') request.options = { ...request.options, forcedTier: cmd.tier };
   if (cmd.noCache) request.options = { ...request.options, noCache: true };
   const warnings: string[] = [];
+  const warn = (w: string) => {
+    warnings.push(w);
+    process.stderr.write(`warning: ${w}\n`);
+  };
+  const priceOverrides = cliPriceOverrides(loadPricesFile(dataDir(), warn), parsePriceFlags(cmd.priceIn, cmd.priceOut), [tiers.fast.model, tiers.capable.model, tiers.reasoning.model]);
   const engine = await ReviewEngine.open({
     store: new FileTextStore(dataDir()),
-    warn: (w) => {
-      warnings.push(w);
-      process.stderr.write(`warning: ${w}\n`);
-    },
+    warn,
     settings: () => ({
       routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
-      budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 },
-      priceOverrides: {},
+      budget: { dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: cmd.monthlyBudgetUsd ?? 50, confirmAboveUsd: 0 },
+      priceOverrides,
+      budgetHints: CLI_BUDGET_HINTS,
       concurrency: 1,
       cacheMaxBytes: 50 * 1024 * 1024,
       redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
@@ -169,7 +173,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
   await engine.flush();
   if (process.stderr.isTTY) {
     const u = done.usage;
-    const cost = done.fromCache ? 'cached, $0' : done.costUsd === null ? 'cost unknown' : `$${(done.costUsd ?? 0).toFixed(4)}`;
+    const cost = done.fromCache ? 'cached, $0' : done.costUsd === null ? 'cost unknown' : formatUsd(done.costUsd ?? 0);
     process.stderr.write(`\x1b[2m── ${done.status} · ${u ? `${u.reasoningTokens} thinking + ${Math.max(0, u.outputTokens - u.reasoningTokens)} answer tokens · ` : ''}${cost} ──\x1b[22m\n`);
   }
   if (done.status !== 'succeeded') {
@@ -186,15 +190,8 @@ function writeOut(cmd: ReviewCommand, text: string): void {
   else process.stdout.write(text);
 }
 
-async function cost(): Promise<number> {
-  const ledger = await CostLedger.open(new FileTextStore(dataDir()), { warn: (w) => process.stderr.write(`warning: ${w}\n`) });
-  const t = ledger.totals();
-  const line = (name: string, x: typeof t.today) =>
-    `${name.padEnd(12)} $${x.usd.toFixed(4).padStart(10)}  ${String(x.jobs).padStart(5)} jobs  ${x.reasoningTokens.toLocaleString('en-US').padStart(12)} thinking  ${x.answerTokens.toLocaleString('en-US').padStart(12)} answer${x.unknownCostJobs ? `  (${x.unknownCostJobs} with unknown cost)` : ''}`;
-  process.stdout.write(`${line('Today', t.today)}\n${line('This month', t.month)}\n\n`);
-  process.stdout.write(formatCostReportText(buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id))));
-  process.stdout.write('\n');
-  return 0;
+function cost(): Promise<number> {
+  return costCommand(new FileTextStore(dataDir()), (w) => process.stderr.write(`warning: ${w}\n`), (text) => process.stdout.write(text));
 }
 
 export async function main(argv: string[]): Promise<number> {
