@@ -36,7 +36,7 @@ export function answerTokensOf(outputTokens: number, reasoningTokens: number): n
 export const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
 /** A summary is written once this many bytes were read past the last one. */
 const SUMMARY_EVERY_BYTES = 256 * 1024;
-const HEAD_BYTES = 64;
+const MARK_BYTES = 256;
 const MAX_LINES_NAMED_IN_WARNING = 5;
 
 export interface LedgerOptions {
@@ -213,8 +213,8 @@ export class CostLedger {
       return; // A damaged summary only costs a full read.
     }
     if (summary.offset > size) return;
-    const head = Buffer.from(await this.file.bytes(0, Math.min(HEAD_BYTES, summary.offset))).toString('base64');
-    if (head !== summary.head) return;
+    const marks = await this.fileMarks(summary.offset);
+    if (marks.head !== summary.head || marks.end !== summary.end) return;
     for (const [day, totals] of Object.entries(summary.days)) {
       this.days.set(day, { ...totals });
       addTotals(this.monthOf(day), totals);
@@ -335,7 +335,7 @@ export class CostLedger {
       version: 1,
       offset: this.offset,
       lines: this.lines,
-      head: Buffer.from(await this.file.bytes(0, Math.min(HEAD_BYTES, this.offset))).toString('base64'),
+      ...(await this.fileMarks(this.offset)),
       days: Object.fromEntries(this.days),
       open: Object.fromEntries([...this.open].map(([id, { jobId: _id, ...r }]) => [id, r])),
       marks: Object.fromEntries([...this.marks].map(([id, m]) => [id, [m.helpful, m.fixApplied]])),
@@ -347,6 +347,13 @@ export class CostLedger {
     } catch {
       // Read-only or full disk: the next open reads more of the ledger, nothing is lost.
     }
+  }
+
+  /** The file's first bytes and the bytes just before `offset` (the last line read: unique). */
+  private async fileMarks(offset: number): Promise<{ head: string; end: string }> {
+    const head = Buffer.from(await this.file.bytes(0, Math.min(MARK_BYTES, offset))).toString('base64');
+    const end = Buffer.from(await this.file.bytes(Math.max(0, offset - MARK_BYTES), Math.min(MARK_BYTES, offset))).toString('base64');
+    return { head, end };
   }
 
   /** Under the lock: totals of the oversized file (read in chunks), then a fresh file. */

@@ -96,8 +96,9 @@ export const ledgerSummarySchema = z.object({
   offset: z.number().int().min(0),
   /** Lines in those bytes (for line numbers in warnings). */
   lines: z.number().int().min(0),
-  /** The first bytes of the ledger (base64), to notice a ledger that was replaced. */
+  /** The first bytes of the ledger and the last bytes before `offset` (base64), to notice a replaced ledger. */
   head: z.string(),
+  end: z.string(),
   days: z.record(z.string(), totalsSchema),
   /** Reservations without their job line yet, by job id. */
   open: z.record(

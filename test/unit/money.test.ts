@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { CLI_BUDGET_HINTS } from '../../src/cli/cliPrices';
+import { checkBudget } from '../../src/core/budget';
+import { chargeUsage, usageBounds } from '../../src/core/cost';
+import type { Usage } from '../../src/core/modelClient';
+import { formatSpend, formatUsd, spokenUsd } from '../../src/core/money';
+
+describe('money formatting', () => {
+  it('never shows $0.00 for a non-zero amount, in either precision', () => {
+    assert.equal(formatUsd(0.0025), '$0.0025');
+    assert.equal(formatUsd(0.0025, 'cents'), '<$0.01');
+    assert.equal(formatUsd(0.004999, 'cents'), '<$0.01');
+    assert.equal(formatUsd(0.005, 'cents'), '$0.01');
+    assert.equal(formatUsd(0.00001), '<$0.0001');
+    assert.equal(formatUsd(1e-12, 'cents'), '<$0.01');
+    assert.equal(formatUsd(0), '$0.00');
+    assert.equal(formatUsd(0, 'cents'), '$0.00');
+  });
+
+  it('shows cents from a dollar up, with thousands separators', () => {
+    assert.equal(formatUsd(0.42, 'cents'), '$0.42');
+    assert.equal(formatUsd(1234.5), '$1,234.50');
+    assert.equal(formatUsd(1234.5, 'cents'), '$1,234.50');
+    assert.equal(formatUsd(0.1), '$0.10');
+  });
+
+  it('shows an unknown cost as unknown, never as $0', () => {
+    assert.equal(formatUsd(null), 'unknown');
+    assert.equal(formatUsd(Number.NaN), 'unknown');
+    assert.equal(spokenUsd(null), 'cost unknown');
+  });
+
+  it('adds unpriced jobs to a known total', () => {
+    assert.equal(formatSpend(0.42, 3), '$0.42 + 3 unpriced');
+    assert.equal(formatSpend(0, 3), '3 unpriced');
+    assert.equal(formatSpend(0.0025, 0), '<$0.01');
+    assert.equal(formatSpend(0.0025, 1, 'detail'), '$0.0025 + 1 unpriced');
+    assert.equal(formatSpend(0, 0), '$0.00');
+  });
+
+  it('reads amounts for screen readers', () => {
+    assert.equal(spokenUsd(0.42), '0.42 dollars');
+    assert.equal(spokenUsd(0.001), 'less than a cent');
+  });
+});
+
+describe('charging usage', () => {
+  const spec = { maxThinkingTokens: 4_000, maxAnswerTokens: 4_000 };
+  const worstCase = { inputTokens: 500, maxOutputTokens: 8_000, usd: (500 * 3 + 8_000 * 15) / 1e6 };
+  const bounds = usageBounds('x'.repeat(2_000), spec, worstCase);
+  const usage = (u: Partial<Usage>): Usage => ({ inputTokens: 400, cachedInputTokens: 0, outputTokens: 3_000, reasoningTokens: 1_000, estimated: false, ...u });
+
+  it('believes sane usage and prices it', () => {
+    const charge = chargeUsage(usage({}), 'claude-sonnet-4-5', bounds);
+    assert.equal(charge.trusted, true);
+    assert.equal(charge.cost.usd, (400 * 3 + 3_000 * 15) / 1e6);
+  });
+
+  for (const [name, bad] of [
+    ['negative input', { inputTokens: -5 }],
+    ['fractional output', { outputTokens: 12.5 }],
+    ['NaN thinking', { reasoningTokens: Number.NaN }],
+    ['a string', { outputTokens: '300' as unknown as number }],
+    ['1e15 output', { outputTokens: 1e15 }],
+    ['more input than the prompt has bytes', { inputTokens: 1_000_000 }],
+    ['a negative provider cost', { providerCostUsd: -1 }],
+    ['an absurd provider cost', { providerCostUsd: 1e9 }],
+  ] as const) {
+    it(`charges the worst case for ${name}, and says why`, () => {
+      const charge = chargeUsage(usage(bad), 'claude-sonnet-4-5', bounds);
+      assert.equal(charge.trusted, false);
+      assert.equal(charge.cost.usd, worstCase.usd);
+      assert.equal(charge.usage.outputTokens, 8_000);
+      assert.equal(charge.usage.inputTokens, 500);
+      assert.ok(Number.isInteger(charge.usage.reasoningTokens));
+      assert.equal(charge.problems.length, 1, charge.problems.join('; '));
+    });
+  }
+
+  it('keeps an unpriced untrusted job unknown, not $0', () => {
+    const charge = chargeUsage(usage({ outputTokens: -1 }), 'my-local-model', usageBounds('x', spec, { ...worstCase, usd: null }));
+    assert.equal(charge.trusted, false);
+    assert.equal(charge.cost.usd, null);
+    assert.equal(charge.cost.source, 'unknown');
+  });
+
+  it('allows an overrun within the slack of a soft thinking budget', () => {
+    assert.equal(chargeUsage(usage({ outputTokens: 12_000, reasoningTokens: 9_000 }), 'claude-sonnet-4-5', bounds).trusted, true);
+  });
+});
+
+describe('budget messages for the CLI', () => {
+  it('names CLI flags, never VS Code settings', () => {
+    const refused = checkBudget({ inputTokens: 1_000, maxOutputTokens: 10_000, usd: 0.3 }, { todayUsd: 4.8, monthUsd: 49.9 }, { dailyUsd: 5, monthlyUsd: 50, confirmAboveUsd: 0 }, CLI_BUDGET_HINTS);
+    assert.equal(refused.allowed, false);
+    assert.match(refused.message ?? '', /--budget-usd and --monthly-budget-usd/);
+    assert.match(refused.message ?? '', /--max-thinking-tokens/);
+    const unpriced = checkBudget({ inputTokens: 1, maxOutputTokens: 1, usd: null }, { todayUsd: 0, monthUsd: 0 }, { dailyUsd: 5, monthlyUsd: 50, confirmAboveUsd: 0 }, CLI_BUDGET_HINTS);
+    assert.match(unpriced.message ?? '', /--price-in and --price-out/);
+    for (const m of [refused.message, unpriced.message]) assert.doesNotMatch(m ?? '', /deepReview\./);
+  });
+});
