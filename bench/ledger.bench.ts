@@ -2,12 +2,15 @@
 //   node esbuild.mjs --tests && node bench/run.mjs ledger
 // For 10k and 100k records (a FileTextStore in a tmp dir, records spread over 60 days, 1 in 8
 // unpriced) it measures, median and p95 after warm-up:
-//   - open: CostLedger.open on the file (the whole load, parse and totals)
+//   - open: CostLedger.open on the file, as every start after the first (summary + tail)
+//   - first open: the same with no summary file yet (reads every line once, writes the summary)
 //   - totals: ledger.totals() (today / month / session)
-//   - meter refresh: what the status-bar meter does on every job change — see up to date with
-//     other processes' appends (refresh, when the ledger has it), then read the totals
-//   - budget check: the spend the budget gate reads before every plan
-//   - report: buildCostReport over every record (30 days)
+//   - meter refresh: what the status-bar meter does on every job change — catch up with other
+//     processes' appends (a stat), then read the totals
+//   - meter refresh after another process appended a line (stat + tail read of that line)
+//   - budget check: catch up, then the spend the budget gate reads before every plan
+//   - report: buildCostReport over every record (30 days), history loaded
+//   - report cold: load the records the summary stands for, then build the report
 // Prints a table, then one JSON line (prefix `BENCH_JSON `).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,11 +83,16 @@ interface Row {
   records: number;
   fileMiB: number;
   open: Stats;
+  firstOpen?: Stats;
   totals: Stats;
   meterRefresh: Stats;
+  meterAfterAppend?: Stats;
   budgetCheck: Stats;
   report: Stats;
+  reportCold?: Stats;
 }
+
+type Ledger = CostLedger & { loadHistory?: () => Promise<void> };
 
 async function run(count: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'deep-review-ledger-bench-'));
@@ -94,8 +102,12 @@ async function run(count: number): Promise<Row> {
     writeFileSync(join(dir, 'ledger.jsonl'), text);
     const store = new FileTextStore(dir);
     const openIterations = count >= 100_000 ? 7 : 15;
+    const summary = join(dir, 'ledger.summary.json');
+    const hasSummaries = 'loadHistory' in CostLedger.prototype;
+    const firstOpen = hasSummaries ? await measure(count >= 100_000 ? 5 : 10, 1, () => (rmSync(summary, { force: true }), CostLedger.open(store))) : undefined;
     const open = await measure(openIterations, 2, () => CostLedger.open(store));
-    const ledger = await CostLedger.open(store);
+    const ledger: Ledger = await CostLedger.open(store);
+    await ledger.loadHistory?.();
     const small = count >= 100_000 ? 30 : 100;
     const totals = await measure(small, 5, () => ledger.totals());
     const meterRefresh = await measure(small, 5, async () => {
@@ -107,22 +119,53 @@ async function run(count: number): Promise<Row> {
       return ledger.spent();
     });
     const report = await measure(count >= 100_000 ? 7 : 15, 2, () => buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id)));
-    return { records: count, fileMiB: Math.round((Buffer.byteLength(text) / 2 ** 20) * 10) / 10, open, totals, meterRefresh, budgetCheck, report };
+    let meterAfterAppend: Stats | undefined;
+    let reportCold: Stats | undefined;
+    if (hasSummaries) {
+      // Another process (a second ledger on the same folder) appends one line before each refresh.
+      const other = await CostLedger.open(store);
+      let n = 0;
+      const line = { at: now, provider: 'anthropic', model: 'gpt-5', tier: 'capable' as const, kind: 'review' as const, inputTokens: 1000, cachedInputTokens: 0, outputTokens: 500, reasoningTokens: 100, answerTokens: 400, estimated: false, costUsd: 0.01, costSource: 'table' as const, outcome: 'succeeded' as const, cached: false };
+      const samples: number[] = [];
+      for (let i = 0; i < (count >= 100_000 ? 30 : 60); i++) {
+        await other.append({ ...line, jobId: `other-${n++}` });
+        const t0 = process.hrtime.bigint();
+        await refresh(ledger);
+        ledger.totals();
+        samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      meterAfterAppend = stats(samples.slice(5));
+      reportCold = await measure(count >= 100_000 ? 5 : 10, 1, async () => {
+        const fresh: Ledger = await CostLedger.open(store);
+        await fresh.loadHistory?.();
+        return buildCostReport(fresh.records(), (id) => fresh.isSuccessful(id));
+      });
+    }
+    return { records: count, fileMiB: Math.round((Buffer.byteLength(text) / 2 ** 20) * 10) / 10, open, firstOpen, totals, meterRefresh, meterAfterAppend, budgetCheck, report, reportCold };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const fmt = (s: Stats) => `${s.medianMs.toFixed(3).padStart(9)} / ${s.p95Ms.toFixed(3).padStart(9)}`;
+const fmt = (s: Stats | undefined) => (s ? `${s.medianMs.toFixed(3).padStart(9)} / ${s.p95Ms.toFixed(3).padStart(9)}` : `${'-'.padStart(9)} / ${'-'.padStart(9)}`);
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const count of [10_000, 100_000]) rows.push(await run(count));
   console.log('machine', JSON.stringify(machine()));
-  console.log('ms, median / p95');
-  console.log(`${'records'.padEnd(10)}${'MiB'.padStart(6)}  ${'open'.padStart(21)}  ${'totals'.padStart(21)}  ${'meter refresh'.padStart(21)}  ${'budget check'.padStart(21)}  ${'report'.padStart(21)}`);
-  for (const r of rows) {
-    console.log(`${String(r.records).padEnd(10)}${String(r.fileMiB).padStart(6)}  ${fmt(r.open)}  ${fmt(r.totals)}  ${fmt(r.meterRefresh)}  ${fmt(r.budgetCheck)}  ${fmt(r.report)}`);
+  console.log('ms, median / p95;', rows.map((r) => `${r.records} records = ${r.fileMiB} MiB`).join(', '));
+  const columns: [string, (r: Row) => Stats | undefined][] = [
+    ['open', (r) => r.open],
+    ['first open', (r) => r.firstOpen],
+    ['totals', (r) => r.totals],
+    ['meter refresh', (r) => r.meterRefresh],
+    ['meter, 1 new line', (r) => r.meterAfterAppend],
+    ['budget check', (r) => r.budgetCheck],
+    ['report', (r) => r.report],
+    ['report cold', (r) => r.reportCold],
+  ];
+  for (const [name, get] of columns) {
+    console.log(`${name.padEnd(20)}${rows.map((r) => `${String(r.records).padStart(7)}: ${fmt(get(r))}`).join('   ')}`);
   }
   console.log(`BENCH_JSON ${JSON.stringify({ bench: 'ledger', machine: machine(), rows })}`);
 }

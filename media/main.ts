@@ -12,6 +12,7 @@ import { renderCostReport } from './costReportView';
 import { FrameBatcher } from './frameBatcher';
 import { renderMarkdown } from './markdown';
 import { vscode } from './vscodeApi';
+import { formatUsd } from '../src/core/money';
 
 const SEVERITY_ICON: Record<PanelFinding['severity'], string> = {
   critical: 'error',
@@ -162,7 +163,7 @@ function renderDetail(job: PanelJobDetail): void {
         `${job.usage.reasoningTokens.toLocaleString()} thinking · ${(job.usage.outputTokens - job.usage.reasoningTokens).toLocaleString()} answer · ${job.usage.inputTokens.toLocaleString()} in${job.usage.estimated ? ' (estimated)' : ''}`,
       )
     : null;
-  const cost = job.costUsd === undefined ? null : h('span', { class: 'cost' }, job.costUsd === null ? 'cost unknown' : `$${job.costUsd.toFixed(4)}`);
+  const cost = job.costUsd === undefined ? null : h('span', { class: 'cost' }, job.costUsd === null ? 'cost unknown' : formatUsd(job.costUsd));
 
   const header = h(
     'header',

@@ -9,18 +9,8 @@
 //     summary and the tail; the records themselves (for the cost report) load on demand.
 //   - A ledger over a sane size is moved aside before it is read, its totals carried over.
 import { ignoreWarnings, type WarningSink } from './warnings';
-import { parseLedgerLine, recordProblems, reservationAsRecord, reservationProblems, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
-import {
-  addTotals,
-  cleanTotals,
-  emptyTotals,
-  ledgerSummarySchema,
-  localDay,
-  recordContribution,
-  reservationContribution,
-  type LedgerSummary,
-  type LedgerTotals,
-} from './ledgerTotals';
+import { parseLedgerLine, recordProblems, reservationAsRecord, reservationProblems, oversizeWarning, stripType, unreadableWarning, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
+import { addTotals, cleanTotals, emptyTotals, ledgerSummarySchema, localDay, recordContribution, reservationContribution, type LedgerSummary, type LedgerTotals } from './ledgerTotals';
 import type { TextStore } from './storage';
 import { ledgerFileAccess, type LedgerFileAccess } from './ledgerFile';
 
@@ -36,8 +26,6 @@ export function answerTokensOf(outputTokens: number, reasoningTokens: number): n
 export const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
 /** A summary is written once this many bytes were read past the last one. */
 const SUMMARY_EVERY_BYTES = 256 * 1024;
-const MARK_BYTES = 256;
-const MAX_LINES_NAMED_IN_WARNING = 5;
 
 export interface LedgerOptions {
   warn?: WarningSink;
@@ -95,9 +83,7 @@ export class CostLedger {
 
   /** Reads what other processes appended since the last look (a stat when nothing changed). */
   refresh(): Promise<void> {
-    return this.exclusive(async () => {
-      await this.catchUp();
-    });
+    return this.exclusive(() => this.catchUp().then(() => undefined));
   }
 
   /**
@@ -167,6 +153,11 @@ export class CostLedger {
     });
   }
 
+  /** True once records() holds every job (always, for a ledger below the summary threshold). */
+  get historyLoaded(): boolean {
+    return this.history !== undefined;
+  }
+
   isSuccessful(jobId: string): boolean {
     const marks = this.marks.get(jobId);
     return marks !== undefined && (marks.helpful || marks.fixApplied);
@@ -213,7 +204,7 @@ export class CostLedger {
       return; // A damaged summary only costs a full read.
     }
     if (summary.offset > size) return;
-    const marks = await this.fileMarks(summary.offset);
+    const marks = await this.file.marks(summary.offset);
     if (marks.head !== summary.head || marks.end !== summary.end) return;
     for (const [day, totals] of Object.entries(summary.days)) {
       this.days.set(day, { ...totals });
@@ -335,7 +326,7 @@ export class CostLedger {
       version: 1,
       offset: this.offset,
       lines: this.lines,
-      ...(await this.fileMarks(this.offset)),
+      ...(await this.file.marks(this.offset)),
       days: Object.fromEntries(this.days),
       open: Object.fromEntries([...this.open].map(([id, { jobId: _id, ...r }]) => [id, r])),
       marks: Object.fromEntries([...this.marks].map(([id, m]) => [id, [m.helpful, m.fixApplied]])),
@@ -349,39 +340,29 @@ export class CostLedger {
     }
   }
 
-  /** The file's first bytes and the bytes just before `offset` (the last line read: unique). */
-  private async fileMarks(offset: number): Promise<{ head: string; end: string }> {
-    const head = Buffer.from(await this.file.bytes(0, Math.min(MARK_BYTES, offset))).toString('base64');
-    const end = Buffer.from(await this.file.bytes(Math.max(0, offset - MARK_BYTES), Math.min(MARK_BYTES, offset))).toString('base64');
-    return { head, end };
-  }
-
   /** Under the lock: totals of the oversized file (read in chunks), then a fresh file. */
-  private async moveAside(size: number): Promise<void> {
+  private async moveAside(sizeSeen: number): Promise<void> {
+    // Read up to the size now, under the lock: nothing appended meanwhile may be lost.
+    const size = (await this.file.size()) ?? sizeSeen;
     this.tail = [];
-    await this.file.readLines(this.offset, size, (line) => {
+    const read = await this.file.readLines(this.offset, size, (line) => {
       const parsed = parseLedgerLine(line);
       if (parsed) this.apply(parsed);
     });
     this.tail = [];
+    this.history = [];
     const aside = `${this.fileName}.too-large-${this.now()}`;
-    const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
     try {
       await this.file.rename(aside);
     } catch (err) {
-      this.warn(`Cost ledger ${this.fileName} is ${mb(size)}, over the ${mb(this.maxBytes)} limit, and could not be moved aside (${err instanceof Error ? err.message : String(err)}). Its totals are counted; the cost report lists no jobs from it.`);
-      this.offset = this.historyEnd = size;
-      this.history = [];
+      this.warn(oversizeWarning(this.fileName, size, this.maxBytes, { error: err instanceof Error ? err.message : String(err) }));
+      this.offset = this.historyEnd = read.end;
       return;
     }
     this.offset = this.lines = this.historyEnd = this.summaryOffset = 0;
-    this.history = [];
     this.carriedFrom = aside;
     await this.writeSummary();
-    this.warn(
-      `Cost ledger ${this.fileName} was ${mb(size)}, over the ${mb(this.maxBytes)} limit: moved aside to ${aside} and started a new one. ` +
-        'Its totals were carried over, so budgets still count that spend; the cost report no longer lists its jobs.',
-    );
+    this.warn(oversizeWarning(this.fileName, size, this.maxBytes, { aside }));
   }
 
   /** One operation at a time in this process (reads and writes move the shared offset). */
@@ -407,12 +388,7 @@ export class CostLedger {
   }
 
   private warnUnreadable(unreadable: number[]): void {
-    if (unreadable.length === 0) return;
-    const named = unreadable.slice(0, MAX_LINES_NAMED_IN_WARNING).join(', ') + (unreadable.length > MAX_LINES_NAMED_IN_WARNING ? ', …' : '');
-    this.warn(
-      `Cost ledger ${this.fileName}: skipped ${unreadable.length} unreadable line${unreadable.length === 1 ? '' : 's'} (line ${named}), ` +
-        'probably from an interrupted write; the rest was loaded. Spending in those lines is not counted.',
-    );
+    if (unreadable.length > 0) this.warn(unreadableWarning(this.fileName, unreadable));
   }
 
   private warnOnce(key: string, message: string): void {
@@ -420,9 +396,4 @@ export class CostLedger {
     this.warnedOnce.add(key);
     this.warn(message);
   }
-}
-
-function stripType<T extends { type: string }>(line: T): Omit<T, 'type'> {
-  const { type: _type, ...rest } = line;
-  return rest;
 }

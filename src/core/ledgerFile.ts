@@ -18,7 +18,11 @@ export interface LedgerFileAccess {
    */
   readLines(from: number, to: number, onLine: (line: string) => void): Promise<{ end: number }>;
   rename(to: string): Promise<void>;
+  /** The first bytes and the bytes just before `offset` (the last line read: unique), base64. */
+  marks(offset: number): Promise<{ head: string; end: string }>;
 }
+
+const MARK_BYTES = 256;
 
 export function ledgerFileAccess(store: TextStore, name: string): LedgerFileAccess {
   const whole = async (): Promise<Buffer> => Buffer.from((await store.read(name)) ?? '', 'utf8');
@@ -69,6 +73,11 @@ export function ledgerFileAccess(store: TextStore, name: string): LedgerFileAcce
         }
       }
       return { end };
+    },
+    async marks(offset) {
+      const head = Buffer.from(await bytes(0, Math.min(MARK_BYTES, offset))).toString('base64');
+      const end = Buffer.from(await bytes(Math.max(0, offset - MARK_BYTES), Math.min(MARK_BYTES, offset))).toString('base64');
+      return { head, end };
     },
     async rename(to) {
       if (!store.rename) throw new Error('this store cannot rename files');

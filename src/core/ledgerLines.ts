@@ -151,3 +151,29 @@ export function reservationAsRecord(r: LedgerReservation): LedgerRecord {
     cached: false,
   };
 }
+
+export function stripType<T extends { type: string }>(line: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = line;
+  return rest;
+}
+
+const MAX_LINES_NAMED_IN_WARNING = 5;
+
+export function unreadableWarning(fileName: string, lines: readonly number[]): string {
+  const named = lines.slice(0, MAX_LINES_NAMED_IN_WARNING).join(', ') + (lines.length > MAX_LINES_NAMED_IN_WARNING ? ', …' : '');
+  return (
+    `Cost ledger ${fileName}: skipped ${lines.length} unreadable line${lines.length === 1 ? '' : 's'} (line ${named}), ` +
+    'probably from an interrupted write; the rest was loaded. Spending in those lines is not counted.'
+  );
+}
+
+export function oversizeWarning(fileName: string, size: number, maxBytes: number, outcome: { aside: string } | { error: string }): string {
+  const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+  if ('error' in outcome) {
+    return `Cost ledger ${fileName} is ${mb(size)}, over the ${mb(maxBytes)} limit, and could not be moved aside (${outcome.error}). Its totals are counted; the cost report lists no jobs from it.`;
+  }
+  return (
+    `Cost ledger ${fileName} was ${mb(size)}, over the ${mb(maxBytes)} limit: moved aside to ${outcome.aside} and started a new one. ` +
+    'Its totals were carried over, so budgets still count that spend; the cost report no longer lists its jobs.'
+  );
+}

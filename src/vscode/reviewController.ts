@@ -11,6 +11,7 @@ import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
 import type { ReviewRequestInput } from '../core/request';
 import type { PanelCostReport, WebviewMessage } from '../protocol/panelMessages';
 import { buildCostReport } from '../core/costReport';
+import { formatUsd } from '../core/money';
 import { ApiKeys, PROVIDER_LABELS, needsKey } from './apiKeys';
 import { CaptureError, debugRequest, fileRequest, problemsAtCursor, problemsOf, selectionRequest } from './capture';
 import type { CostStatusBar } from './costStatusBar';
@@ -157,7 +158,7 @@ export class ReviewController implements ResultsPanelSource {
       if (plan.budget.needsConfirmation) {
         const worst = plan.budget.worstCase.usd;
         const choice = await vscode.window.showWarningMessage(
-          `This request may cost up to $${worst?.toFixed(2) ?? '?'} (worst case: ${plan.budget.worstCase.inputTokens.toLocaleString()} input + ${plan.budget.worstCase.maxOutputTokens.toLocaleString()} output tokens on ${plan.route.model.model}).`,
+          `This request may cost up to ${formatUsd(worst ?? null)} (worst case: ${plan.budget.worstCase.inputTokens.toLocaleString()} input + ${plan.budget.worstCase.maxOutputTokens.toLocaleString()} output tokens on ${plan.route.model.model}).`,
           { modal: true, detail: 'Ask above this amount with the setting deepReview.budget.confirmAboveUsd.' },
           'Send',
         );
@@ -201,7 +202,7 @@ export class ReviewController implements ResultsPanelSource {
       `Job ${job.id} ${job.status} in ${job.finishedAt && job.startedAt ? job.finishedAt - job.startedAt : 0} ms` +
         (u ? ` · ${u.inputTokens} in / ${u.reasoningTokens} thinking / ${Math.max(0, u.outputTokens - u.reasoningTokens)} answer tokens` : '') +
         (job.retries ? ` · ${job.retries} retries` : '') +
-        (job.costUsd !== undefined ? ` · cost ${job.costUsd === null ? 'unknown' : `$${job.costUsd.toFixed(4)}`}` : ''),
+        (job.costUsd !== undefined ? ` · cost ${formatUsd(job.costUsd)}${job.usageTrusted === false ? ' (usage not trusted: worst case)' : ''}` : ''),
     );
     if (job.error) log.warn(`Job ${job.id}: ${job.error.kind}: ${job.error.message}`);
     const panel = this.deps.panel();
@@ -256,19 +257,30 @@ export class ReviewController implements ResultsPanelSource {
 
   updateCostMeter(running = this.deps.engine.jobs.list().filter((j) => j.status === 'running' || j.status === 'queued').length): void {
     const { ledger } = this.deps.engine;
-    const totals = ledger.totals();
-    const budget = this.deps.settings().engine.budget;
-    this.deps.costBar.update({
-      todayUsd: totals.today.usd,
-      monthUsd: totals.month.usd,
-      sessionUsd: totals.session.usd,
-      thinkingTokensToday: totals.today.reasoningTokens,
-      answerTokensToday: totals.today.answerTokens,
-      dailyBudgetUsd: budget.dailyUsd,
-      monthlyBudgetUsd: budget.monthlyUsd,
-      runningJobs: running,
-      unknownCostJobsToday: totals.today.unknownCostJobs,
-    });
+    const show = () => {
+      // O(1): running totals, whatever the ledger's length.
+      const { today, month, session } = ledger.totals();
+      const budget = this.deps.settings().engine.budget;
+      this.deps.costBar.update({
+        todayUsd: today.usd,
+        monthUsd: month.usd,
+        sessionUsd: session.usd,
+        thinkingTokensToday: today.reasoningTokens,
+        answerTokensToday: today.answerTokens,
+        dailyBudgetUsd: budget.dailyUsd,
+        monthlyBudgetUsd: budget.monthlyUsd,
+        runningJobs: running,
+        unknownCostJobsToday: today.unknownCostJobs,
+        unknownCostJobsMonth: month.unknownCostJobs,
+        unknownCostJobsSession: session.unknownCostJobs,
+        heldUsdToday: today.reservedUsd,
+        unfinishedJobsToday: today.unfinishedJobs,
+        untrustedJobsToday: today.untrustedJobs,
+      });
+    };
+    show();
+    // Other windows and CLI runs share the ledger: read what they appended (a stat when nothing).
+    void ledger.refresh().then(show, () => undefined);
   }
 
   // ---- the panel's data and actions ---------------------------------------------------
@@ -292,6 +304,8 @@ export class ReviewController implements ResultsPanelSource {
 
   costReport(): PanelCostReport {
     const { ledger } = this.deps.engine;
+    // Jobs older than the ledger's summary load on first use; the report refreshes when they have.
+    if (!ledger.historyLoaded) void ledger.loadHistory().then(() => this.deps.panel().refreshCostReport(), () => undefined);
     const report = buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id));
     const totals = ledger.totals();
     const budget = this.deps.settings().engine.budget;
@@ -418,7 +432,7 @@ export class ReviewController implements ResultsPanelSource {
       jobs.map((j) => ({
         label: `${statusIcon(j.status)} ${toPanelSummary(j).title}`,
         description: `${j.route.tier} · ${j.route.model}`,
-        detail: `${j.status}${j.costUsd !== undefined ? ` · ${j.costUsd === null ? 'cost unknown' : `$${j.costUsd.toFixed(4)}`}` : ''} · ${new Date(j.createdAt).toLocaleString()}`,
+        detail: `${j.status}${j.costUsd !== undefined ? ` · ${j.costUsd === null ? 'cost unknown' : formatUsd(j.costUsd)}` : ''} · ${new Date(j.createdAt).toLocaleString()}`,
         id: j.id,
       })),
       { placeHolder },
