@@ -10,7 +10,7 @@
 //   - A ledger over a sane size is moved aside before it is read, its totals carried over.
 import { ignoreWarnings, type WarningSink } from './warnings';
 import { parseLedgerLine, recordProblems, reservationAsRecord, reservationProblems, oversizeWarning, stripType, unreadableWarning, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
-import { addTotals, cleanTotals, emptyTotals, ledgerSummarySchema, localDay, recordContribution, reservationContribution, type LedgerSummary, type LedgerTotals } from './ledgerTotals';
+import { addRecord, addReservation, addTotals, cleanTotals, emptyTotals, ledgerSummarySchema, localDay, type LedgerSummary, type LedgerTotals } from './ledgerTotals';
 import type { TextStore } from './storage';
 import { ledgerFileAccess, type LedgerFileAccess } from './ledgerFile';
 
@@ -258,26 +258,27 @@ export class CostLedger {
       const reservation = stripType(line);
       if (this.open.has(reservation.jobId)) return;
       this.open.set(reservation.jobId, reservation);
-      this.count(reservation.jobId, reservation.at, reservationContribution(reservation), 1);
+      this.count(reservation.jobId, reservation.at, (t) => addReservation(t, reservation, 1));
       return;
     }
     const record = stripType(line);
     const reserved = this.open.get(record.jobId);
     if (reserved) {
       this.open.delete(record.jobId);
-      this.count(record.jobId, reserved.at, reservationContribution(reserved), -1);
+      this.count(record.jobId, reserved.at, (t) => addReservation(t, reserved, -1));
     }
-    this.count(record.jobId, record.at, recordContribution(record), 1);
+    this.count(record.jobId, record.at, (t) => addRecord(t, record, 1));
     this.tail.push(record);
   }
 
-  private count(jobId: string, at: number, contribution: LedgerTotals, sign: 1 | -1): void {
+  /** Applies `add` to the day's, the month's and (for this process's jobs) the session's totals. */
+  private count(jobId: string, at: number, add: (totals: LedgerTotals) => void): void {
     const day = localDay(at);
     let totals = this.days.get(day);
     if (!totals) this.days.set(day, (totals = emptyTotals()));
-    addTotals(totals, contribution, sign);
-    addTotals(this.monthOf(day), contribution, sign);
-    if (this.own.has(jobId)) addTotals(this.session, contribution, sign);
+    add(totals);
+    add(this.monthOf(day));
+    if (this.own.has(jobId)) add(this.session);
   }
 
   private monthOf(day: string): LedgerTotals {

@@ -3,7 +3,8 @@
 // methods (FileTextStore, MemoryTextStore); a store without them is read whole.
 import type { TextStore } from './storage';
 
-const CHUNK_BYTES = 8 * 1024 * 1024;
+// Small enough that parsing one chunk blocks the event loop for a few ms at most.
+const CHUNK_BYTES = 1024 * 1024;
 /** A "line" longer than this is damage, not a record: it is skipped without being held. */
 const MAX_LINE_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;

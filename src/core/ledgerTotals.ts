@@ -25,34 +25,33 @@ export function emptyTotals(): LedgerTotals {
   return { usd: 0, unknownCostJobs: 0, jobs: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, answerTokens: 0, reservedUsd: 0, unfinishedJobs: 0, untrustedJobs: 0 };
 }
 
-/** What one record adds to a total; cached answers count as jobs but cost nothing. */
-export function recordContribution(r: LedgerRecord): LedgerTotals {
-  const t = emptyTotals();
-  t.jobs = 1;
-  if (r.cached) return t;
+/** Adds (or with sign −1 removes) one record; cached answers count as jobs but cost nothing. */
+export function addRecord(t: LedgerTotals, r: LedgerRecord, sign: 1 | -1 = 1): void {
+  t.jobs += sign;
+  if (r.cached) return;
+  if (r.costUsd === null) t.unknownCostJobs += sign;
+  else t.usd += sign * r.costUsd;
   if (r.outcome === 'unfinished') {
-    if (r.costUsd === null) t.unknownCostJobs = 1;
-    else t.usd = t.reservedUsd = r.costUsd;
-    t.unfinishedJobs = 1;
-    return t;
+    if (r.costUsd !== null) t.reservedUsd += sign * r.costUsd;
+    t.unfinishedJobs += sign;
+    return;
   }
-  if (r.costUsd === null) t.unknownCostJobs = 1;
-  else t.usd = r.costUsd;
-  t.inputTokens = r.inputTokens;
-  t.outputTokens = r.outputTokens;
-  t.reasoningTokens = r.reasoningTokens;
-  t.answerTokens = r.answerTokens;
-  if (r.usageTrusted === false) t.untrustedJobs = 1;
-  return t;
+  t.inputTokens += sign * r.inputTokens;
+  t.outputTokens += sign * r.outputTokens;
+  t.reasoningTokens += sign * r.reasoningTokens;
+  t.answerTokens += sign * r.answerTokens;
+  if (r.usageTrusted === false) t.untrustedJobs += sign;
 }
 
-export function reservationContribution(r: Pick<LedgerReservation, 'usd'>): LedgerTotals {
-  const t = emptyTotals();
-  t.jobs = 1;
-  t.unfinishedJobs = 1;
-  if (r.usd === null) t.unknownCostJobs = 1;
-  else t.usd = t.reservedUsd = r.usd;
-  return t;
+/** Adds (or removes) one reservation: a job at its worst case, no tokens yet. */
+export function addReservation(t: LedgerTotals, r: Pick<LedgerReservation, 'usd'>, sign: 1 | -1 = 1): void {
+  t.jobs += sign;
+  t.unfinishedJobs += sign;
+  if (r.usd === null) t.unknownCostJobs += sign;
+  else {
+    t.usd += sign * r.usd;
+    t.reservedUsd += sign * r.usd;
+  }
 }
 
 const KEYS = Object.keys(emptyTotals()) as (keyof LedgerTotals)[];
@@ -72,18 +71,26 @@ export function cleanTotals(t: LedgerTotals | undefined): LedgerTotals {
 /** Sums records (linear); cached answers count as jobs but cost nothing and add no tokens. */
 export function totalsOf(records: readonly LedgerRecord[]): LedgerTotals {
   const totals = emptyTotals();
-  for (const r of records) addTotals(totals, recordContribution(r));
+  for (const r of records) addRecord(totals, r);
   // A job with several records (several calls) is still one job.
   totals.jobs = new Set(records.map((r) => r.jobId)).size;
   return cleanTotals(totals);
 }
 
+// Ledgers are in time order, so consecutive records mostly share a day: remember the last one.
+let cachedDay = { from: 0, to: 0, day: '' };
+
 /** The local calendar day of an instant, as YYYY-MM-DD. */
 export function localDay(epochMs: number): string {
+  if (epochMs >= cachedDay.from && epochMs < cachedDay.to) return cachedDay.day;
   const d = new Date(epochMs);
-  const m = d.getMonth() + 1;
-  const day = d.getDate();
-  return `${d.getFullYear()}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
+  const y = d.getFullYear();
+  const m = d.getMonth();
+  const date = d.getDate();
+  const day = `${y}-${m < 9 ? '0' : ''}${m + 1}-${date < 10 ? '0' : ''}${date}`;
+  // From local midnight to the next (DST days are 23 or 25 hours long).
+  cachedDay = { from: new Date(y, m, date).getTime(), to: new Date(y, m, date + 1).getTime(), day };
+  return day;
 }
 
 // ---- the summary file: the totals of the ledger's first `offset` bytes ----------------------
