@@ -2,7 +2,7 @@
 // ($DEEP_REVIEW_HOME or XDG dirs). Whole-file writes go to a temporary file that is synced and
 // renamed over the old one, so a crash leaves either the old or the new content.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import type { TextStore } from '../core/storage';
@@ -97,6 +97,8 @@ export class FileTextStore implements TextStore {
    */
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     await this.ensureDir();
+    // proper-lockfile retries every error for seconds; a folder we cannot write to never locks.
+    await fs.access(this.dir, fsConstants.W_OK);
     const target = this.path(`${name}.lockable`);
     const release = await lockfile.lock(target, {
       realpath: false,
