@@ -8,7 +8,8 @@ import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type
 import { analysisCacheKey } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
-import { chargeUsage, untrustedUsageWarning, usageBounds } from './cost';
+import { usageBounds } from './cost';
+import { chargeFinished, chargeStopped, reserveBeforeSending } from './jobCharging';
 import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
 import { JobManager, newJobId, type SubmitResult } from './jobManager';
 import { JobStore } from './jobStore';
@@ -272,8 +273,10 @@ export class ReviewEngine {
     const settings = this.deps.settings();
     const promptText = `${prompt.system}\n${prompt.prompt}`;
     const worst = worstCaseCost(promptText, spec, settings.priceOverrides);
-    const bounds = usageBounds(promptText, spec, worst);
-    const refused = await this.reserve(job, worst, settings);
+    const charging = { promptText, model: spec.model, bounds: usageBounds(promptText, spec, worst), overrides: settings.priceOverrides };
+    const reserveContext = { ledger: this.ledger, budget: settings.budget, hints: settings.budgetHints, withQueued: (spent: { todayUsd: number; monthUsd: number }) => this.withQueued(spent, job.id), now: this.now(), warn: this.deps.warn };
+    const refused = await reserveBeforeSending(job, worst, reserveContext);
+    this.reserved.delete(job.id); // from here on the ledger holds it
     if (refused) return refused;
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
@@ -321,19 +324,7 @@ export class ReviewEngine {
       const error = isModelError(err) ? err : new ModelError('server', err instanceof Error ? err.message : String(err));
       const cancelled = error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';
-      // A failed job costs what the provider reported, or else what streamed before it failed
-      // (estimated); nothing only when nothing came back.
-      const seen = usage ?? (job.reasoning || job.answer ? estimatedUsage(promptText, job.reasoning + job.answer, job.reasoning) : undefined);
-      const charge = seen ? chargeUsage(seen, spec.model, bounds, settings.priceOverrides) : undefined;
-      const outcome = {
-        status,
-        usage: charge?.usage,
-        costUsd: charge ? charge.cost.usd : 0,
-        costSource: charge?.cost.source,
-        ...(charge && !charge.trusted ? { usageTrusted: false, warnings: [...job.warnings, untrustedUsageWarning(charge)] } : {}),
-        retries: job.retries,
-        error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message },
-      } as const;
+      const outcome = { status, ...chargeStopped(usage, job, charging), retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
       await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;
     }
@@ -342,20 +333,15 @@ export class ReviewEngine {
     // The parser sees only the answer; thinking that streamed separately explains an empty one.
     if (job.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
     const reasoning = parsed.inlineReasoning ? `${job.reasoning}${job.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : job.reasoning;
-    const charge = chargeUsage(usage ?? estimatedUsage(promptText, job.reasoning + job.answer, reasoning), spec.model, bounds, settings.priceOverrides);
-    const finalUsage = charge.usage;
-    const cost = charge.cost;
+    const charged = chargeFinished(usage, { output: job.reasoning + job.answer, reasoning }, [...job.warnings, ...parsed.warnings], charging);
+    const finalUsage = charged.usage;
     const durationMs = elapsed();
     const done: Partial<JobRecord> & { status: 'succeeded' } = {
       status: 'succeeded',
       reasoning,
       result: parsed.result,
       structured: parsed.structured,
-      usage: finalUsage,
-      costUsd: cost.usd,
-      costSource: cost.source,
-      ...(charge.trusted ? {} : { usageTrusted: false }),
-      warnings: [...job.warnings, ...parsed.warnings, ...(charge.trusted ? [] : [untrustedUsageWarning(charge)])],
+      ...charged,
     };
     const record = { ...job, ...done };
     await this.appendLedger(this.ledgerRecord(record, 'succeeded', false));
@@ -379,7 +365,7 @@ export class ReviewEngine {
         warnings: parsed.warnings,
         reasoning,
         usage: finalUsage,
-        costUsd: cost.usd,
+        costUsd: charged.costUsd ?? null,
         durationMs,
         jobId: job.id,
       })
@@ -402,29 +388,6 @@ export class ReviewEngine {
     let queued = 0;
     for (const [id, usd] of this.reserved) if (id !== exceptJobId) queued += usd;
     return { todayUsd: spent.todayUsd + queued, monthUsd: spent.monthUsd + queued };
-  }
-
-  /**
-   * Writes the job's worst case to the ledger before anything is sent, after checking the budget
-   * in the same locked step (so parallel processes cannot all pass one budget). Returns the
-   * job's outcome when the budget refuses it; undefined when it may go ahead.
-   */
-  private async reserve(job: JobRecord, worst: ReturnType<typeof worstCaseCost>, settings: EngineSettings): Promise<(Partial<JobRecord> & { status: 'failed' }) | undefined> {
-    const r = job.route;
-    const reservation = { jobId: job.id, at: this.now(), provider: r.provider, model: r.model, tier: r.tier, kind: job.request.kind, inputTokens: worst.inputTokens, maxOutputTokens: worst.maxOutputTokens, usd: worst.usd };
-    let decision: BudgetDecision;
-    try {
-      // `spent` is every process's ledger, read under the lock; add this process's queued jobs.
-      decision = await this.ledger.reserve(reservation, (spent) => checkBudget(worst, this.withQueued(spent, job.id), settings.budget, settings.budgetHints));
-    } catch (err) {
-      // Counted in memory even so; the job goes ahead rather than fail on a disk error.
-      this.deps.warn(`Could not write the cost reservation to the ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
-      this.reserved.delete(job.id);
-      return undefined;
-    }
-    this.reserved.delete(job.id);
-    if (decision.allowed) return undefined;
-    return { status: 'failed', costUsd: 0, retries: 0, error: { kind: 'budget', message: decision.message } };
   }
 
   /**
@@ -479,11 +442,6 @@ export class ReviewEngine {
       ...(job.usageTrusted === false ? { usageTrusted: false } : {}),
     };
   }
-}
-
-/** Usage estimated from what streamed, when the provider reported none. */
-function estimatedUsage(promptText: string, output: string, reasoning: string): Usage {
-  return { inputTokens: estimateTokens(promptText), cachedInputTokens: 0, outputTokens: estimateTokens(output), reasoningTokens: estimateTokens(reasoning), estimated: true };
 }
 
 function specOf(route: JobRoute): ModelSpec {
