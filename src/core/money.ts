@@ -2,8 +2,10 @@
 // exports, CLI) formats dollars through here, so "unknown" and sub-cent amounts read the same
 // everywhere. An unknown cost is never shown as $0, and a non-zero spend never as "$0.00".
 //
-// The Intl formatters are created on first use, never at import: creating one loads ICU data
-// (tens of ms), which must stay off the extension's activation path. Zero needs no formatter.
+// The Intl formatters are created on first use, never at import: creating the first one loads
+// ICU data (20–50 ms here), which must stay off the extension's activation and start-up path.
+// They are only needed for thousands separators: below $1,000 the same rounding (half up on the
+// shortest decimal form) prints the same digits without ICU (test/unit/money.test.ts sweeps it).
 
 /** How an unknown (unpriced) cost reads. */
 export const UNKNOWN_COST_TEXT = 'unknown';
@@ -38,10 +40,27 @@ export function formatUsd(usd: number | null, precision: MoneyPrecision = 'detai
   if (precision === 'cents' || abs >= 1) {
     // Anything that would round to $0.00 is said to be under a cent instead.
     if (abs < 0.005) return `${sign}<$0.01`;
-    return cents().format(usd);
+    return abs < 999.995 ? `${sign}$${fixed(abs, 2)}` : cents().format(usd);
   }
   if (abs < 0.00005) return `${sign}<$0.0001`;
-  return detail().format(usd);
+  return `${sign}$${fixed(abs, 4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+}
+
+/**
+ * `digits` decimals, rounded half up on the number's shortest decimal form (0.015 → "0.02"),
+ * as ICU does; toFixed alone rounds the binary value (0.01499… → "0.01"). For 1e-6 ≤ n < 1e21.
+ */
+function fixed(n: number, digits: number): string {
+  const [int = '0', frac = ''] = String(n).split('.');
+  if (frac.length <= digits) return `${int}.${frac.padEnd(digits, '0')}`;
+  const up = frac.charCodeAt(digits) >= 53; // the next digit is 5 or more
+  const scaled = (BigInt(int + frac.slice(0, digits)) + (up ? 1n : 0n)).toString().padStart(digits + 1, '0');
+  return `${scaled.slice(0, -digits)}.${scaled.slice(-digits)}`;
+}
+
+/** For the tests: the Intl formatters, to check the fast path prints what they print. */
+export function intlUsd(usd: number, precision: MoneyPrecision): string {
+  return (precision === 'cents' ? cents() : detail()).format(usd);
 }
 
 /**

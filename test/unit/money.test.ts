@@ -100,3 +100,16 @@ describe('budget messages for the CLI', () => {
     for (const m of [refused.message, unpriced.message]) assert.doesNotMatch(m ?? '', /deepReview\./);
   });
 });
+
+describe('money formatting without ICU below $1,000', () => {
+  it('prints exactly what Intl.NumberFormat prints, for a sweep of amounts', async () => {
+    const { intlUsd } = await import('../../src/core/money');
+    const amounts: number[] = [];
+    for (let i = 1; i < 4000; i++) amounts.push(i / 3997, i * 0.2463, i * 0.000137, Math.round(i * 1.7) / 100, i * 0.005, i * 0.00005);
+    for (const usd of amounts) {
+      if (usd >= 1000) continue;
+      if (usd >= 0.005) assert.equal(formatUsd(usd, 'cents'), intlUsd(usd, 'cents'), `cents ${usd}`);
+      if (usd >= 0.00005) assert.equal(formatUsd(usd, usd >= 1 ? 'cents' : 'detail'), intlUsd(usd, usd >= 1 ? 'cents' : 'detail'), `detail ${usd}`);
+    }
+  });
+});
