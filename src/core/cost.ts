@@ -42,13 +42,19 @@ export interface UsageBounds {
   worstCase: { inputTokens: number; maxOutputTokens: number; usd: number | null };
   /** No tokenizer makes more tokens than the prompt has bytes; framing adds a little. */
   maxInputTokens: number;
-  /** Output past this is not an overrun but nonsense (thinking budgets are soft: 2× slack). */
+  /**
+   * Output past this cannot have been billed. Not the limit asked for: providers overrun soft
+   * thinking budgets (and bill the overrun), so it is twice the request's allowance or the
+   * largest output any current model produces, whichever is more.
+   */
   maxOutputTokens: number;
   maxThinkingTokens: number;
 }
 
 const INPUT_FRAMING_TOKENS = 1024;
 const OUTPUT_SLACK = 2;
+/** Above every current model's output limit (64k–128k tokens). */
+const MAX_MODEL_OUTPUT_TOKENS = 262_144;
 /** With no price to compare against, a provider-reported cost above this is not believed. */
 const MAX_PLAUSIBLE_UNPRICED_USD = 100;
 
@@ -56,7 +62,7 @@ export function usageBounds(promptText: string, spec: Pick<ModelSpec, 'maxThinki
   return {
     worstCase,
     maxInputTokens: new TextEncoder().encode(promptText).length + INPUT_FRAMING_TOKENS,
-    maxOutputTokens: Math.ceil(worstCase.maxOutputTokens * OUTPUT_SLACK) + INPUT_FRAMING_TOKENS,
+    maxOutputTokens: Math.max(MAX_MODEL_OUTPUT_TOKENS, Math.ceil(worstCase.maxOutputTokens * OUTPUT_SLACK)),
     maxThinkingTokens: Math.max(0, spec.maxThinkingTokens),
   };
 }

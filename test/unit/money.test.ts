@@ -84,8 +84,11 @@ describe('charging usage', () => {
     assert.equal(charge.cost.source, 'unknown');
   });
 
-  it('allows an overrun within the slack of a soft thinking budget', () => {
-    assert.equal(chargeUsage(usage({ outputTokens: 12_000, reasoningTokens: 9_000 }), 'claude-sonnet-4-5', bounds).trusted, true);
+  it('believes (and bills) a thinking overrun a model could really produce, but not more', () => {
+    const overrun = chargeUsage(usage({ outputTokens: 120_000, reasoningTokens: 89_708 }), 'claude-sonnet-4-5', bounds);
+    assert.equal(overrun.trusted, true);
+    assert.equal(overrun.cost.usd, (400 * 3 + 120_000 * 15) / 1e6, 'billed as reported: more than the worst case');
+    assert.equal(chargeUsage(usage({ outputTokens: 300_000 }), 'claude-sonnet-4-5', bounds).trusted, false);
   });
 });
 
