@@ -31,6 +31,7 @@ const WARNING_RATIO = 0.8;
 
 export class CostStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  private focusListener: vscode.Disposable | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(COST_STATUS_BAR_ID, vscode.StatusBarAlignment.Right, 100);
@@ -55,6 +56,17 @@ export class CostStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /**
+   * Calls `refresh` whenever this window gains focus: other windows and CLI runs spend from the
+   * same ledger, and coming back to this window is when the user looks at the meter again.
+   */
+  refreshOnFocus(refresh: () => void): void {
+    this.focusListener?.dispose();
+    this.focusListener = vscode.window.onDidChangeWindowState((state) => {
+      if (state.focused) refresh();
+    });
+  }
+
   /** What the item shows, for the integration tests (there is no API to read status-bar items). */
   snapshot(): { id: string; text: string; visible: boolean; command: string | undefined; tooltip: string; background: string | undefined } {
     const command = typeof this.item.command === 'string' ? this.item.command : this.item.command?.command;
@@ -74,6 +86,7 @@ export class CostStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.focusListener?.dispose();
     this.item.dispose();
   }
 }

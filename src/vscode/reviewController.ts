@@ -43,6 +43,7 @@ export class ReviewController implements ResultsPanelSource {
 
   constructor(private readonly deps: ReviewControllerDeps) {
     deps.engine.jobs.onDidChange(() => this.jobsChanged());
+    deps.costBar.refreshOnFocus(() => this.updateCostMeter());
   }
 
   // ---- entry points -------------------------------------------------------------------
