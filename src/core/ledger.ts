@@ -9,7 +9,7 @@
 //     summary and the tail; the records themselves (for the cost report) load on demand.
 //   - A ledger over a sane size is moved aside before it is read, its totals carried over.
 import { ignoreWarnings, type WarningSink } from './warnings';
-import { parseLedgerLine, recordProblems, reservationAsRecord, reservationProblems, oversizeWarning, stripType, unreadableWarning, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
+import { oversizeWarning, parseLedgerLine, recordOf, recordProblems, reservationAsRecord, reservationOf, reservationProblems, unreadableWarning, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
 import { addRecord, addReservation, addTotals, cleanTotals, emptyTotals, ledgerSummarySchema, localDay, type LedgerSummary, type LedgerTotals } from './ledgerTotals';
 import type { TextStore } from './storage';
 import { ledgerFileAccess, type LedgerFileAccess } from './ledgerFile';
@@ -147,7 +147,7 @@ export class CostLedger {
       const history: LedgerRecord[] = [];
       await this.file.readLines(0, this.historyEnd, (line) => {
         const parsed = parseLedgerLine(line);
-        if (parsed?.type === 'job') history.push(stripType(parsed));
+        if (parsed?.type === 'job') history.push(recordOf(parsed));
       });
       this.history = history;
     });
@@ -255,13 +255,13 @@ export class CostLedger {
       return;
     }
     if (line.type === 'reserve') {
-      const reservation = stripType(line);
+      const reservation = reservationOf(line);
       if (this.open.has(reservation.jobId)) return;
       this.open.set(reservation.jobId, reservation);
       this.count(reservation.jobId, reservation.at, (t) => addReservation(t, reservation, 1));
       return;
     }
-    const record = stripType(line);
+    const record = recordOf(line);
     const reserved = this.open.get(record.jobId);
     if (reserved) {
       this.open.delete(record.jobId);

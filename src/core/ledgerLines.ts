@@ -102,7 +102,11 @@ export function reservationProblems(r: LedgerReservation): string[] {
   return problems;
 }
 
-/** One line of the file, or undefined when it is not a readable ledger line. */
+/**
+ * One line of the file (the parsed object itself, checked in place: no copy), or undefined when
+ * it is not a readable ledger line. Take records and reservations out with recordOf /
+ * reservationOf, which copy only the known fields.
+ */
 export function parseLedgerLine(line: string): LedgerLine | undefined {
   let json: unknown;
   try {
@@ -112,22 +116,66 @@ export function parseLedgerLine(line: string): LedgerLine | undefined {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const o = json as Json;
-  if (o.type === 'job') {
-    const { type: _type, ...rest } = o;
-    const record = rest as unknown as LedgerRecord;
-    if (typeof record.provider !== 'string' || typeof record.model !== 'string') return undefined;
-    return recordProblems(record).length === 0 ? { type: 'job', ...record } : undefined;
-  }
-  if (o.type === 'reserve') {
-    const { type: _type, ...rest } = o;
-    const reservation = rest as unknown as LedgerReservation;
-    if (typeof reservation.provider !== 'string' || typeof reservation.model !== 'string') return undefined;
-    return reservationProblems(reservation).length === 0 ? { type: 'reserve', ...reservation } : undefined;
-  }
-  if (o.type === 'outcome' && isId(o.jobId) && isCount(o.at) && isOneOf(o.mark, MARKS)) {
-    return { type: 'outcome', jobId: o.jobId, at: o.at, mark: o.mark as OutcomeMark };
-  }
+  if (o.type === 'job') return isRecordShape(o) ? (o as unknown as LedgerLine) : undefined;
+  if (o.type === 'reserve') return isReservationShape(o) ? (o as unknown as LedgerLine) : undefined;
+  if (o.type === 'outcome' && isId(o.jobId) && isCount(o.at) && isOneOf(o.mark, MARKS)) return o as unknown as LedgerLine;
   return undefined;
+}
+
+// The same checks as recordProblems / reservationProblems, without building messages: this runs
+// once per line of a 100k-line ledger.
+function isRecordShape(o: Json): boolean {
+  return (
+    isId(o.jobId) &&
+    isCount(o.at) &&
+    typeof o.provider === 'string' &&
+    typeof o.model === 'string' &&
+    isOneOf(o.tier, TIERS) &&
+    isOneOf(o.kind, KINDS) &&
+    isCount(o.inputTokens) &&
+    isCount(o.cachedInputTokens) &&
+    isCount(o.outputTokens) &&
+    isCount(o.reasoningTokens) &&
+    isCount(o.answerTokens) &&
+    typeof o.estimated === 'boolean' &&
+    typeof o.cached === 'boolean' &&
+    isUsd(o.costUsd) &&
+    isOneOf(o.costSource, SOURCES) &&
+    isOneOf(o.outcome, WRITTEN_OUTCOMES) &&
+    (o.usageTrusted === undefined || typeof o.usageTrusted === 'boolean')
+  );
+}
+
+function isReservationShape(o: Json): boolean {
+  return isId(o.jobId) && isCount(o.at) && typeof o.provider === 'string' && typeof o.model === 'string' && isOneOf(o.tier, TIERS) && isOneOf(o.kind, KINDS) && isCount(o.inputTokens) && isCount(o.maxOutputTokens) && isUsd(o.usd);
+}
+
+/** The record of a job line: its known fields only (the line's `type` and anything else dropped). */
+export function recordOf(l: LedgerRecord): LedgerRecord {
+  const r: LedgerRecord = {
+    jobId: l.jobId,
+    at: l.at,
+    provider: l.provider,
+    model: l.model,
+    tier: l.tier,
+    kind: l.kind,
+    inputTokens: l.inputTokens,
+    cachedInputTokens: l.cachedInputTokens,
+    outputTokens: l.outputTokens,
+    reasoningTokens: l.reasoningTokens,
+    answerTokens: l.answerTokens,
+    estimated: l.estimated,
+    costUsd: l.costUsd,
+    costSource: l.costSource,
+    outcome: l.outcome,
+    cached: l.cached,
+  };
+  if (l.usageTrusted === false) r.usageTrusted = false;
+  return r;
+}
+
+export function reservationOf(l: LedgerReservation): LedgerReservation {
+  return { jobId: l.jobId, at: l.at, provider: l.provider, model: l.model, tier: l.tier, kind: l.kind, inputTokens: l.inputTokens, maxOutputTokens: l.maxOutputTokens, usd: l.usd };
 }
 
 /** A reservation seen as a record, for reports: its worst case, no tokens counted yet. */
@@ -150,11 +198,6 @@ export function reservationAsRecord(r: LedgerReservation): LedgerRecord {
     outcome: 'unfinished',
     cached: false,
   };
-}
-
-export function stripType<T extends { type: string }>(line: T): Omit<T, 'type'> {
-  const { type: _type, ...rest } = line;
-  return rest;
 }
 
 const MAX_LINES_NAMED_IN_WARNING = 5;
