@@ -1,5 +1,5 @@
 // Runs the bundled benchmarks in sequence:
-//   node bench/run.mjs [name ...]     e.g. `core`, `webview`; no name runs every out/bench/*.bench.js
+//   node bench/run.mjs [name ...]     e.g. `core`, `webview`, `ledger`; no name runs every out/bench/*.bench.js
 // Bundles come from `node esbuild.mjs --tests` (bench/<name>.bench.ts → out/bench/<name>.bench.js).
 // Each benchmark runs with --expose-gc (so it may settle the heap between phases) and inherits stdio; the exit code is non-zero if any is missing or fails.
 import { spawnSync } from 'node:child_process';

@@ -1,9 +1,12 @@
 // The cost report: today / month / session, spend per day as a small bar chart, per model and
 // per tier (jobs, success rate, average cost, cost per successful task).
 import type { PanelCostReport } from '../src/protocol/panelMessages';
+import { formatSpend, formatUsd } from '../src/core/money';
 import { h } from './dom';
 
-const usd = (n: number | null): string => (n === null ? '—' : n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
+/** Dollars; '—' where there is nothing to average (an unknown cost is shown with spend()). */
+const usd = (n: number | null): string => (n === null ? '—' : formatUsd(n));
+const spend = (n: number, unpriced: number): string => formatSpend(n, unpriced, 'detail');
 const pct = (n: number | null): string => (n === null ? '—' : `${Math.round(n * 100)}%`);
 const num = (n: number): string => n.toLocaleString();
 
@@ -16,8 +19,9 @@ function table(headers: string[], rows: (string | number)[][], label: string): H
   );
 }
 
-function budgetLine(spent: number, budget: number): string {
-  return budget > 0 ? `${usd(spent)} of ${usd(budget)} (${Math.round((spent / budget) * 100)}%)` : `${usd(spent)} (no limit)`;
+function budgetLine(spent: number, unpriced: number, budget: number): string {
+  const excluded = unpriced > 0 ? `, excluding ${unpriced} unpriced` : '';
+  return budget > 0 ? `${spend(spent, unpriced)} of ${usd(budget)} (${Math.round((spent / budget) * 100)}%${excluded})` : `${spend(spent, unpriced)} (no limit)`;
 }
 
 export function renderCostReport(r: PanelCostReport): HTMLElement {
@@ -41,9 +45,9 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
     h(
       'div',
       { class: 'cost-cards' },
-      card('Today', budgetLine(r.today.usd, r.dailyBudgetUsd), r.today),
-      card('This month', budgetLine(r.month.usd, r.monthlyBudgetUsd), r.month),
-      card('This session', usd(r.session.usd), r.session),
+      card('Today', budgetLine(r.today.usd, r.today.unknownCostJobs, r.dailyBudgetUsd), r.today),
+      card('This month', budgetLine(r.month.usd, r.month.unknownCostJobs, r.monthlyBudgetUsd), r.month),
+      card('This session', spend(r.session.usd, r.session.unknownCostJobs), r.session),
     ),
     h('h3', {}, 'Spend per day'),
     chart,
@@ -57,7 +61,7 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
     h('h3', {}, 'Per model'),
     table(
       ['Model', 'Jobs', 'Spend', 'Thinking tokens', 'Answer tokens'],
-      r.models.map((m) => [m.model, m.jobs, m.unknownCostJobs > 0 ? `${usd(m.usd)} + ${m.unknownCostJobs} unknown` : usd(m.usd), num(m.thinkingTokens), num(m.answerTokens)]),
+      r.models.map((m) => [m.model, m.jobs, m.unknownCostJobs === m.jobs ? formatUsd(null) : spend(m.usd, m.unknownCostJobs), num(m.thinkingTokens), num(m.answerTokens)]),
       'Per model',
     ),
   );

@@ -6,6 +6,7 @@ import { h, icon } from './dom';
 import { blockAppender, BLOCK_CHARS } from './liveText';
 import { renderMarkdown } from './markdown';
 import { request } from './requests';
+import { formatUsd } from '../src/core/money';
 
 const SEVERITY_ICON: Record<PanelFinding['severity'], string> = { critical: 'error', high: 'error', medium: 'warning', low: 'info', info: 'lightbulb' };
 const LOW_CONFIDENCE = 0.5;
@@ -61,7 +62,7 @@ export function renderHeader(job: PanelJobDetail): HTMLElement {
   if (job.stale) badges.append(h('span', { class: 'badge stale', title: 'The file changed since this analysis' }, 'stale'));
   const u = job.usage;
   const usage = u ? h('span', { class: 'usage' }, `${u.reasoningTokens.toLocaleString()} thinking · ${(u.outputTokens - u.reasoningTokens).toLocaleString()} answer · ${u.inputTokens.toLocaleString()} in${u.estimated ? ' (estimated)' : ''}`) : null;
-  const cost = job.costUsd === undefined ? null : h('span', { class: 'cost' }, job.costUsd === null ? 'cost unknown' : `$${job.costUsd.toFixed(4)}`);
+  const cost = job.costUsd === undefined ? null : h('span', { class: 'cost' }, job.costUsd === null ? 'cost unknown' : formatUsd(job.costUsd));
   return h(
     'header',
     {},

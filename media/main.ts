@@ -10,6 +10,7 @@ import { h, icon } from './dom';
 import { startLive, type LiveStream } from './liveText';
 import { settle } from './requests';
 import { vscode } from './vscodeApi';
+import { formatUsd } from '../src/core/money';
 
 let keepReasoningExpanded = false;
 let jobs: PanelJobSummary[] = [];

@@ -10,7 +10,6 @@ import { KEYED_PROVIDER_ORDER, PROVIDER_CATALOG } from './core/providers/catalog
 import { RequestInputError, rangeRequest, wholeFileRequest } from './core/rangeRequest';
 import { buildCostReport, formatCostReportText } from './core/costReport';
 import type { JobEvent, JobRecord } from './core/job';
-import { CostLedger } from './core/ledger';
 import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
 import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
@@ -27,6 +26,9 @@ import { runBatchCommand, submitBatchReview } from './cli/cliBatch';
 import { TEAM_COMMANDS, runTeamCommand } from './cli/teamCommands';
 import { reviewOnServer } from './cli/teamReview';
 import { cliContext, reviewChanges } from './cli/cliChanges';
+import { costCommand } from './cli/cliCost';
+import { CLI_BUDGET_HINTS, cliPriceOverrides, loadPricesFile, parsePriceFlags } from './cli/cliPrices';
+import { formatUsd } from './core/money';
 
 const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 
@@ -98,7 +100,7 @@ function liveReporter(job: Readonly<JobRecord>, out: NodeJS.WriteStream): (e: Jo
   };
 }
 
-const cliBudget = (cmd: ReviewCommand) => ({ dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: 50, confirmAboveUsd: 0 });
+const cliBudget = (cmd: ReviewCommand) => ({ dailyUsd: cmd.budgetUsd ?? 5, monthlyUsd: cmd.monthlyBudgetUsd ?? 50, confirmAboveUsd: 0 });
 const cliRedacts = () => process.env.DEEP_REVIEW_REDACT_SECRETS !== '0';
 
 /** The engine as the CLI configures it: provider and key from flags and environment. */
@@ -110,23 +112,26 @@ async function openEngine(cmd: ReviewCommand): Promise<{ engine: ReviewEngine; s
   const models = cmd.model ? { fast: cmd.model, capable: cmd.model, reasoning: cmd.model } : {};
   const tiers = resolveTierSpecs({ provider, baseUrl: cmd.baseUrl, models, effort: cmd.effort ?? 'medium', maxThinkingTokens: cmd.maxThinkingTokens ?? 8192 });
   const missing = missingModelMessage(tiers);
-  if (missing) throw new UsageError(missing.replace('deepReview.models.', '--model (deepReview.models.'));
+  if (missing) throw new UsageError(missing.replace(/Set deepReview\.models\.\w+ \(or --model\)/, 'Give one with --model'));
   const warnings: string[] = [];
+  const warn = (w: string) => {
+    warnings.push(w);
+    process.stderr.write(`warning: ${w}\n`);
+  };
+  const priceOverrides = cliPriceOverrides(loadPricesFile(dataDir(), warn), parsePriceFlags(cmd.priceIn, cmd.priceOut), [tiers.fast.model, tiers.capable.model, tiers.reasoning.model]);
   const store = new FileTextStore(dataDir());
   const settings = (): EngineSettings => ({
     routing: { mode: 'auto', maxWaitSeconds: Number(process.env.DEEP_REVIEW_MAX_WAIT_SECONDS ?? 3600), tiers },
     budget: cliBudget(cmd),
-    priceOverrides: {},
+    priceOverrides,
+    budgetHints: CLI_BUDGET_HINTS,
     concurrency: 1,
     cacheMaxBytes: 50 * 1024 * 1024,
     redactSecrets: cliRedacts(),
   });
   const engine = await ReviewEngine.open({
     store,
-    warn: (w) => {
-      warnings.push(w);
-      process.stderr.write(`warning: ${w}\n`);
-    },
+    warn,
     settings,
     clientFor: (spec) =>
       createModelClient({
@@ -172,7 +177,7 @@ async function review(cmd: ReviewCommand): Promise<number> {
   await engine.flush();
   if (process.stderr.isTTY) {
     const u = done.usage;
-    const cost = done.fromCache ? 'cached, $0' : done.costUsd === null ? 'cost unknown' : `$${(done.costUsd ?? 0).toFixed(4)}`;
+    const cost = done.fromCache ? 'cached, $0' : done.costUsd === null ? 'cost unknown' : formatUsd(done.costUsd ?? 0);
     process.stderr.write(`\x1b[2m── ${done.status} · ${u ? `${u.reasoningTokens} thinking + ${Math.max(0, u.outputTokens - u.reasoningTokens)} answer tokens · ` : ''}${cost} ──\x1b[22m\n`);
   }
   if (done.status !== 'succeeded') {
@@ -189,15 +194,8 @@ function writeOut(cmd: ReviewCommand, text: string): void {
   else process.stdout.write(text);
 }
 
-async function cost(): Promise<number> {
-  const ledger = await CostLedger.open(new FileTextStore(dataDir()), { warn: (w) => process.stderr.write(`warning: ${w}\n`) });
-  const t = ledger.totals();
-  const line = (name: string, x: typeof t.today) =>
-    `${name.padEnd(12)} $${x.usd.toFixed(4).padStart(10)}  ${String(x.jobs).padStart(5)} jobs  ${x.reasoningTokens.toLocaleString('en-US').padStart(12)} thinking  ${x.answerTokens.toLocaleString('en-US').padStart(12)} answer${x.unknownCostJobs ? `  (${x.unknownCostJobs} with unknown cost)` : ''}`;
-  process.stdout.write(`${line('Today', t.today)}\n${line('This month', t.month)}\n\n`);
-  process.stdout.write(formatCostReportText(buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id))));
-  process.stdout.write('\n');
-  return 0;
+function cost(): Promise<number> {
+  return costCommand(new FileTextStore(dataDir()), (w) => process.stderr.write(`warning: ${w}\n`), (text) => process.stdout.write(text));
 }
 
 export async function main(argv: string[]): Promise<number> {

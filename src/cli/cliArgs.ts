@@ -14,7 +14,8 @@ export const USAGE = `Usage:
       [--provider ${PROVIDER_IDS.filter((p) => p !== 'vscode-lm').join('|')}]
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
-      [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
+      [--format text|json|markdown|html] [--output <file>] [--no-cache]
+      [--budget-usd <n>] [--monthly-budget-usd <n>] [--price-in <usd> --price-out <usd>]
       [--instruction <text>] [--context-lines <n>] [--context-tokens <n>] [--timeout <seconds>] [--batch]
       [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
   deep-review review --changes [uncommitted|staged|<ref>] [--repo <dir>] [options as above]
@@ -26,6 +27,13 @@ export const USAGE = `Usage:
 
 --batch runs the review later at half price through the provider's batch API (anthropic,
 openai): it submits and exits at once; get the answer with \`deep-review result <jobId>\`.
+
+Budgets: --budget-usd is the daily limit (default 5), --monthly-budget-usd the monthly one
+(default 50); each request's worst case is checked before sending. Prices: --price-in and
+--price-out give the model's price in USD per million input / output tokens; prices.json in the
+data folder holds prices by model id ({"model": {"input": 0.5, "output": 1.5}}). A model with no
+known price is allowed, and its cost shows as unknown.
+
 
 Keys come from ${KEY_VARS.join(', ')}
 (${KEYLESS.join(' and ')} need none). Data lives in $DEEP_REVIEW_HOME, or $XDG_DATA_HOME/deep-review.
@@ -53,6 +61,9 @@ export interface ReviewCommand {
   output?: string;
   noCache: boolean;
   budgetUsd?: number;
+  monthlyBudgetUsd?: number;
+  priceIn?: string;
+  priceOut?: string;
   instruction?: string;
   contextLines: number;
   /** Run later at half price through the provider's batch API (see cliBatch.ts). */
@@ -98,6 +109,12 @@ function withChangesValue(args: readonly string[]): string[] {
   return out;
 }
 
+function dollars(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '' || !(Number.isFinite(Number(value)) && Number(value) >= 0)) throw new UsageError(`${flag} must be a number of dollars (got “${value}”).`);
+  return Number(value);
+}
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (argv.length === 0) throw new UsageError('No command given.');
   const [command, ...rest] = argv;
@@ -128,6 +145,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         output: { type: 'string', short: 'o' },
         'no-cache': { type: 'boolean', default: false },
         'budget-usd': { type: 'string' },
+        'monthly-budget-usd': { type: 'string' },
+        'price-in': { type: 'string' },
+        'price-out': { type: 'string' },
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
         batch: { type: 'boolean', default: false },
@@ -156,8 +176,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     endLine = Number(range[3]);
     if (startLine < 1 || endLine < startLine) throw new UsageError(`The line range ${range[2]}-${range[3]} is not valid: lines start at 1 and the end is not before the start.`);
   }
-  const budget = values['budget-usd'];
-  if (budget !== undefined && !(Number.isFinite(Number(budget)) && Number(budget) >= 0)) throw new UsageError(`--budget-usd must be a number of dollars (got “${budget}”).`);
+  const budget = dollars(values['budget-usd'], '--budget-usd');
+  const monthlyBudget = dollars(values['monthly-budget-usd'], '--monthly-budget-usd');
   const baseUrl = values['base-url'];
   if (baseUrl !== undefined && !/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL such as ${PROVIDER_CATALOG.openai.defaultBaseUrl} (got “${maskUrlCredentials(baseUrl)}”).`);
   const timeoutSeconds = nonNegativeInt(values.timeout, '--timeout');
@@ -178,7 +198,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     format: oneOf(values.format, ['text', 'json', 'markdown', 'html'] as const, '--format') ?? 'text',
     output: values.output,
     noCache: values['no-cache'] === true,
-    budgetUsd: budget === undefined ? undefined : Number(budget),
+    budgetUsd: budget,
+    monthlyBudgetUsd: monthlyBudget,
+    priceIn: values['price-in'],
+    priceOut: values['price-out'],
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
     batch: values.batch === true,

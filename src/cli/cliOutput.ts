@@ -21,7 +21,8 @@ export function jobToJson(job: JobRecord) {
       reasoningTokens: u?.reasoningTokens ?? 0,
       estimated: u?.estimated ?? false,
     },
-    cost: { usd: job.fromCache ? 0 : (job.costUsd ?? null), source: job.fromCache ? 'cache' : (job.costSource ?? 'unknown') },
+    // usd null: the model has no known price. usageTrusted false: charged the worst case.
+    cost: { usd: job.fromCache ? 0 : (job.costUsd ?? null), source: job.fromCache ? 'cache' : (job.costSource ?? 'unknown'), usageTrusted: job.usageTrusted !== false },
     cached: job.fromCache,
     durationMs: job.finishedAt !== undefined && job.startedAt !== undefined ? job.finishedAt - job.startedAt : 0,
     warnings: job.error ? [...job.warnings, job.error.message] : job.warnings,

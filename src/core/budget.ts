@@ -1,7 +1,8 @@
 // The budget gate, checked before anything is sent: the worst case (every output token the
 // request may use, thinking included) must fit in what is left today and this month.
 import type { ModelSpec } from './modelClient';
-import { formatUsd } from './cost';
+import { formatCount } from './formatCount';
+import { formatUsd } from './money';
 import { findPrice, type PriceOverrides } from './prices';
 import { estimateTokens } from './tokens';
 
@@ -31,6 +32,25 @@ export function worstCaseCost(inputText: string, spec: ModelSpec, overrides?: Pr
   return { inputTokens, maxOutputTokens, usd };
 }
 
+/** Where the user changes what a budget message talks about: VS Code settings, or CLI flags. */
+export interface BudgetHints {
+  /** How to give an unpriced model a price (a full sentence). */
+  price: string;
+  daily: string;
+  monthly: string;
+  /** What to lower or choose instead ("lower … or choose a cheaper model"). */
+  cheaper: string;
+  confirm: string;
+}
+
+export const VSCODE_BUDGET_HINTS: BudgetHints = {
+  price: 'Add its price to the setting `deepReview.prices.overrides` to enforce your limits.',
+  daily: 'the setting `deepReview.budget.dailyUsd`',
+  monthly: 'the setting `deepReview.budget.monthlyUsd`',
+  cheaper: 'or lower `deepReview.reasoning.maxThinkingTokens` or choose a cheaper model',
+  confirm: '`deepReview.budget.confirmAboveUsd`',
+};
+
 export type BudgetDecision =
   | { allowed: true; worstCase: WorstCase; needsConfirmation: boolean; message?: string }
   | { allowed: false; worstCase: WorstCase; limit: 'daily' | 'monthly'; message: string };
@@ -44,7 +64,7 @@ const EPSILON_USD = 1e-9;
  * the user learns to click through. The message says the cost can't be checked and how to fix
  * that (a price override), and the ledger records the job's cost as unknown.
  */
-export function checkBudget(worstCase: WorstCase, spent: { todayUsd: number; monthUsd: number }, limits: BudgetLimits): BudgetDecision {
+export function checkBudget(worstCase: WorstCase, spent: { todayUsd: number; monthUsd: number }, limits: BudgetLimits, hints: BudgetHints = VSCODE_BUDGET_HINTS): BudgetDecision {
   const usd = worstCase.usd;
   if (usd === null) {
     return {
@@ -52,22 +72,20 @@ export function checkBudget(worstCase: WorstCase, spent: { todayUsd: number; mon
       worstCase,
       needsConfirmation: false,
       message:
-        "This model has no known price, so its cost can't be checked against your budget and will show as unknown. " +
-        'Add its price to the setting `deepReview.prices.overrides` to enforce your limits.',
+        `This model has no known price, so its cost can't be checked against your budget and will show as unknown. ${hints.price}`,
     };
   }
 
-  const daily = exceeded('daily', usd, spent.todayUsd, limits.dailyUsd);
-  const monthly = exceeded('monthly', usd, spent.monthUsd, limits.monthlyUsd);
+  const daily = exceeded('daily', usd, spent.todayUsd, limits.dailyUsd, hints);
+  const monthly = exceeded('monthly', usd, spent.monthUsd, limits.monthlyUsd, hints);
   const first = daily ?? monthly;
   if (first) {
     const reasons = [daily, monthly].filter((r): r is Exceeded => r !== undefined);
     const message =
       `Refused before sending: this request could cost up to ${formatUsd(usd)} ` +
-      `(${worstCase.inputTokens.toLocaleString('en-US')} input + up to ${worstCase.maxOutputTokens.toLocaleString('en-US')} output tokens, thinking included). ` +
+      `(${formatCount(worstCase.inputTokens)} input + up to ${formatCount(worstCase.maxOutputTokens)} output tokens, thinking included). ` +
       reasons.map((r) => r.sentence).join(' ') +
-      ` To go ahead, raise ${reasons.map((r) => r.howToRaise).join(' and ')}, ` +
-      'or lower `deepReview.reasoning.maxThinkingTokens` or choose a cheaper model.';
+      ` To go ahead, raise ${reasons.map((r) => r.howToRaise).join(' and ')}, ${hints.cheaper}.`;
     return { allowed: false, worstCase, limit: first.limit, message };
   }
 
@@ -79,7 +97,7 @@ export function checkBudget(worstCase: WorstCase, spent: { todayUsd: number; mon
     needsConfirmation,
     message:
       `This request could cost up to ${formatUsd(usd)}, above your confirmation threshold of ${formatUsd(limits.confirmAboveUsd)} ` +
-      '(`deepReview.budget.confirmAboveUsd`). Send it?',
+      `(${hints.confirm}). Send it?`,
   };
 }
 
@@ -89,13 +107,13 @@ interface Exceeded {
   howToRaise: string;
 }
 
-function exceeded(limit: 'daily' | 'monthly', usd: number, spentUsd: number, limitUsd: number): Exceeded | undefined {
+function exceeded(limit: 'daily' | 'monthly', usd: number, spentUsd: number, limitUsd: number, hints: BudgetHints): Exceeded | undefined {
   if (!(limitUsd > 0) || spentUsd + usd <= limitUsd + EPSILON_USD) return undefined;
   const period = limit === 'daily' ? 'today' : 'this month';
   const left = Math.max(0, limitUsd - spentUsd);
   return {
     limit,
     sentence: `With ${formatUsd(spentUsd)} already spent ${period}, that would exceed your ${limit} limit of ${formatUsd(limitUsd)} (${formatUsd(left)} left).`,
-    howToRaise: limit === 'daily' ? 'the setting `deepReview.budget.dailyUsd` (CLI: `--budget-usd`)' : 'the setting `deepReview.budget.monthlyUsd`',
+    howToRaise: limit === 'daily' ? hints.daily : hints.monthly,
   };
 }

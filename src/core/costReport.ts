@@ -1,7 +1,7 @@
 // The cost report: where the money went over the last days, and what a useful answer costs
 // per tier, so the user can judge whether the reasoning model earns its price.
-import { formatUsd } from './cost';
 import { localDay, totalsOf, type LedgerRecord, type LedgerTotals } from './ledger';
+import { formatSpend, formatUsd } from './money';
 import type { ModelTier } from './request';
 
 export interface TierStats {
@@ -26,6 +26,7 @@ export interface DayStats {
   date: string;
   jobs: number;
   usd: number;
+  unknownCostJobs: number;
   thinkingTokens: number;
   answerTokens: number;
 }
@@ -65,12 +66,19 @@ export function buildCostReport(
   const now = new Date((options.now ?? Date.now)());
   // Built from calendar fields, not by subtracting 24 h, so DST changes don't skip or repeat a day.
   const dates = Array.from({ length: dayCount }, (_, i) => localDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - (dayCount - 1 - i)).getTime()));
-  const inWindow = new Set(dates);
-  const windowed = records.filter((r) => inWindow.has(localDay(r.at)));
+  // One pass: each record's day is computed once (linear in the ledger).
+  const byDay = new Map<string, LedgerRecord[]>(dates.map((d) => [d, []]));
+  const windowed: LedgerRecord[] = [];
+  for (const r of records) {
+    const group = byDay.get(localDay(r.at));
+    if (!group) continue;
+    group.push(r);
+    windowed.push(r);
+  }
 
   const days = dates.map((date): DayStats => {
-    const totals = totalsOf(windowed.filter((r) => localDay(r.at) === date));
-    return { date, jobs: totals.jobs, usd: totals.usd, thinkingTokens: totals.reasoningTokens, answerTokens: totals.answerTokens };
+    const totals = totalsOf(byDay.get(date) ?? []);
+    return { date, jobs: totals.jobs, usd: totals.usd, unknownCostJobs: totals.unknownCostJobs, thinkingTokens: totals.reasoningTokens, answerTokens: totals.answerTokens };
   });
 
   const byModel = groupBy(windowed, (r) => r.model);
@@ -80,7 +88,8 @@ export function buildCostReport(
   });
   models.sort((a, b) => b.usd - a.usd || b.jobs - a.jobs || a.model.localeCompare(b.model));
 
-  const tiers = TIERS.map((tier) => tierStats(tier, windowed.filter((r) => r.tier === tier), isSuccessful));
+  const byTier = groupBy(windowed, (r) => r.tier);
+  const tiers = TIERS.map((tier) => tierStats(tier, byTier.get(tier) ?? [], isSuccessful));
 
   const totals = totalsOf(windowed);
   const successes = successfulJobs(windowed, isSuccessful);
@@ -131,7 +140,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** The report as plain-text tables, for the CLI `deep-review cost`. */
-export function formatCostReportText(report: CostReport): string {
+export function formatCostReportText(report: CostReport, options: { priceHint?: string } = {}): string {
+  const priceHint = options.priceHint ?? 'set deepReview.prices.overrides';
   const t = report.totals;
   const lines = [`Deep Review cost, ${report.from} to ${report.to} (${report.days.length} days)`, ''];
   if (t.jobs === 0) {
@@ -139,10 +149,10 @@ export function formatCostReportText(report: CostReport): string {
     return lines.join('\n') + '\n';
   }
   const perSuccess = report.costPerSuccessfulTaskUsd === null ? 'no job marked successful yet' : `${formatUsd(report.costPerSuccessfulTaskUsd)} per successful task`;
-  lines.push(`Total: ${formatUsd(t.usd)} for ${plural(t.jobs, 'job')} (${t.cachedJobs} from cache), ${t.successes} successful: ${perSuccess}.`);
+  lines.push(`Total: ${formatSpend(t.usd, t.unknownCostJobs, 'detail')} for ${plural(t.jobs, 'job')} (${t.cachedJobs} from cache), ${t.successes} successful: ${perSuccess}.`);
   lines.push(`Tokens: ${num(t.inputTokens)} input, ${num(t.reasoningTokens)} thinking, ${num(t.answerTokens)} answer.`);
   if (t.unknownCostJobs > 0) {
-    lines.push(`${plural(t.unknownCostJobs, 'job')} used a model with no known price and ${t.unknownCostJobs === 1 ? 'is' : 'are'} not in the dollar figures (set deepReview.prices.overrides).`);
+    lines.push(`${plural(t.unknownCostJobs, 'job')} used a model with no known price and ${t.unknownCostJobs === 1 ? 'is' : 'are'} not in the dollar figures (${priceHint}).`);
   }
 
   lines.push('', 'By tier');
@@ -153,7 +163,7 @@ export function formatCostReportText(report: CostReport): string {
         s.tier,
         num(s.jobs),
         s.successRate === null ? '-' : `${Math.round(s.successRate * 100)}%`,
-        formatUsd(s.totalUsd),
+        formatSpend(s.totalUsd, s.unknownCostJobs, 'detail'),
         s.averageUsd === null ? '-' : formatUsd(s.averageUsd),
         s.costPerSuccessUsd === null ? '-' : formatUsd(s.costPerSuccessUsd),
         num(s.thinkingTokens),
@@ -166,7 +176,7 @@ export function formatCostReportText(report: CostReport): string {
   lines.push(
     ...table(
       ['Model', 'Jobs', 'Cost', 'Unpriced', 'Thinking', 'Answer'],
-      report.models.map((m) => [m.model, num(m.jobs), m.unknownCostJobs === m.jobs ? 'unknown' : formatUsd(m.usd), num(m.unknownCostJobs), num(m.thinkingTokens), num(m.answerTokens)]),
+      report.models.map((m) => [m.model, num(m.jobs), m.unknownCostJobs === m.jobs ? formatUsd(null) : formatUsd(m.usd), num(m.unknownCostJobs), num(m.thinkingTokens), num(m.answerTokens)]),
     ),
   );
 
@@ -174,7 +184,7 @@ export function formatCostReportText(report: CostReport): string {
   lines.push(
     ...table(
       ['Date', 'Jobs', 'Cost', 'Thinking', 'Answer'],
-      report.days.filter((d) => d.jobs > 0).map((d) => [d.date, num(d.jobs), formatUsd(d.usd), num(d.thinkingTokens), num(d.answerTokens)]),
+      report.days.filter((d) => d.jobs > 0).map((d) => [d.date, num(d.jobs), formatSpend(d.usd, d.unknownCostJobs, 'detail'), num(d.thinkingTokens), num(d.answerTokens)]),
     ),
   );
   return lines.join('\n') + '\n';

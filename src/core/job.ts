@@ -62,6 +62,8 @@ export const jobRecordSchema = z.object({
   usage: usageSchema.optional(),
   costUsd: z.number().nullable().optional(),
   costSource: z.enum(['provider', 'override', 'table', 'unknown']).optional(),
+  /** false when the provider's usage could not be believed and the job was charged its worst case. */
+  usageTrusted: z.boolean().optional(),
   error: z.object({ kind: z.enum(MODEL_ERROR_KINDS).or(z.literal('internal')), message: z.string() }).optional(),
   warnings: z.array(z.string()),
   retries: z.number().int(),

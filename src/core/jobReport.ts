@@ -3,13 +3,15 @@
 // CSP that allows no script and no remote load. Never includes API keys: jobs hold none.
 import { escapeHtml, renderSafeMarkdown } from '../markdown/safeMarkdown';
 import { jobTitle, type JobRecord } from './job';
+import { formatUsd } from './money';
 
 const SEVERITY_MARK: Record<string, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
 
 function costText(job: JobRecord): string {
   if (job.fromCache) return '$0 (cached)';
   if (job.costUsd === undefined) return '—';
-  return job.costUsd === null ? 'unknown' : `$${job.costUsd.toFixed(4)}`;
+  const cost = job.costUsd === null ? 'unknown (no known price for this model)' : formatUsd(job.costUsd);
+  return job.usageTrusted === false ? `${cost}, the worst case: usage not trusted` : cost;
 }
 
 function usageText(job: JobRecord): string {

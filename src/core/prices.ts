@@ -99,10 +99,10 @@ export const priceOverridesSchema = z.record(z.string().min(1), priceOverrideSch
  * Reads the overrides setting, keeping the valid entries: one mistyped model should not throw
  * away the user's other prices, but it must not pass silently either.
  */
-export function parsePriceOverrides(raw: unknown, warn: WarningSink): PriceOverrides {
+export function parsePriceOverrides(raw: unknown, warn: WarningSink, where = 'deepReview.prices.overrides'): PriceOverrides {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    warn('deepReview.prices.overrides must be an object of { "model-id": { "input": …, "output": … } }; it was ignored.');
+    warn(`${where} must be an object of { "model-id": { "input": …, "output": … } }; it was ignored.`);
     return {};
   }
   const result: PriceOverrides = {};
@@ -110,7 +110,7 @@ export function parsePriceOverrides(raw: unknown, warn: WarningSink): PriceOverr
     const parsed = priceOverrideSchema.safeParse(entry);
     if (model.trim() === '' || !parsed.success) {
       const why = parsed.success ? 'empty model id' : parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
-      warn(`deepReview.prices.overrides["${model}"] was ignored (${why}). Expected { "input": number ≥ 0, "cachedInput"?: number ≥ 0, "output": number ≥ 0 } in USD per million tokens.`);
+      warn(`${where}["${model}"] was ignored (${why}). Expected { "input": number ≥ 0, "cachedInput"?: number ≥ 0, "output": number ≥ 0 } in USD per million tokens.`);
       continue;
     }
     result[model] = parsed.data;

@@ -4,11 +4,12 @@
 // cache, wait-time learning.
 import * as z from 'zod';
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
-import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
+import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './budget';
 import { analysisCacheKey } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
-import { costOfUsage } from './cost';
+import { usageBounds } from './cost';
+import { chargeFinished, chargeStopped, reserveBeforeSending } from './jobCharging';
 import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
 import { JobManager, newJobId, type SubmitResult } from './jobManager';
 import { JobStore } from './jobStore';
@@ -34,6 +35,8 @@ export interface EngineSettings {
   concurrency: number;
   cacheMaxBytes: number;
   redactSecrets: boolean;
+  /** How budget messages name the knobs (VS Code settings by default; the CLI names its flags). */
+  budgetHints?: BudgetHints;
 }
 
 export interface EngineDeps {
@@ -130,7 +133,9 @@ export class ReviewEngine {
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
     const cached = request.options.noCache ? undefined : await this.cache.get(cacheKey);
     const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
-    const budget = checkBudget(worst, this.committedSpend(), settings.budget);
+    // Other windows and CLI runs may have spent since: read their ledger lines first (a stat).
+    await this.ledger.refresh().catch(() => undefined);
+    const budget = checkBudget(worst, this.committedSpend(), settings.budget, settings.budgetHints);
     return { request, complexity, route, prompt, cacheKey, fileHash, budget, cached, notices, parentJobId: opts.parentJobId };
   }
 
@@ -272,6 +277,14 @@ export class ReviewEngine {
     const spec = { ...specOf(job.route), baseUrl: this.baseUrls.get(job.id) ?? job.route.baseUrl };
     this.baseUrls.delete(job.id);
     const prompt = buildPrompt(job.request);
+    const settings = this.deps.settings();
+    const promptText = `${prompt.system}\n${prompt.prompt}`;
+    const worst = worstCaseCost(promptText, spec, settings.priceOverrides);
+    const charging = { promptText, model: spec.model, bounds: usageBounds(promptText, spec, worst), overrides: settings.priceOverrides };
+    const reserveContext = { ledger: this.ledger, budget: settings.budget, hints: settings.budgetHints, withQueued: (spent: { todayUsd: number; monthUsd: number }) => this.withQueued(spent, job.id), now: this.now(), warn: this.deps.warn };
+    const refused = await reserveBeforeSending(job, worst, reserveContext);
+    this.reserved.delete(job.id); // from here on the ledger holds it
+    if (refused) return refused;
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
     let lastTokensAt = 0;
@@ -321,9 +334,7 @@ export class ReviewEngine {
       const error = isModelError(err) ? err : new ModelError('server', err instanceof Error ? err.message : String(err));
       const cancelled = error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';
-      const cost = usage ? costOfUsage(usage, spec.model, this.deps.settings().priceOverrides) : undefined;
-      const outcome = { status, usage, costUsd: cost?.usd ?? 0, costSource: cost?.source, retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
-      // A failed job costs only what the provider reported billing for.
+      const outcome = { status, ...chargeStopped(usage, job, charging), retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
       await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;
     }
@@ -332,24 +343,15 @@ export class ReviewEngine {
     // The parser sees only the answer; thinking that streamed separately explains an empty one.
     if (job.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
     const reasoning = parsed.inlineReasoning ? `${job.reasoning}${job.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : job.reasoning;
-    const finalUsage: Usage = usage ?? {
-      inputTokens: estimateTokens(prompt.system + prompt.prompt),
-      cachedInputTokens: 0,
-      outputTokens: estimateTokens(job.reasoning + job.answer),
-      reasoningTokens: estimateTokens(reasoning),
-      estimated: true,
-    };
-    const cost = costOfUsage(finalUsage, spec.model, this.deps.settings().priceOverrides);
+    const charged = chargeFinished(usage, { output: job.reasoning + job.answer, reasoning }, [...job.warnings, ...parsed.warnings], charging);
+    const finalUsage = charged.usage;
     const durationMs = elapsed();
     const done: Partial<JobRecord> & { status: 'succeeded' } = {
       status: 'succeeded',
       reasoning,
       result: parsed.result,
       structured: parsed.structured,
-      usage: finalUsage,
-      costUsd: cost.usd,
-      costSource: cost.source,
-      warnings: [...job.warnings, ...parsed.warnings],
+      ...charged,
     };
     const record = { ...job, ...done };
     await this.appendLedger(this.ledgerRecord(record, 'succeeded', false));
@@ -373,7 +375,7 @@ export class ReviewEngine {
         warnings: parsed.warnings,
         reasoning,
         usage: finalUsage,
-        costUsd: cost.usd,
+        costUsd: charged.costUsd ?? null,
         durationMs,
         jobId: job.id,
       })
@@ -381,20 +383,26 @@ export class ReviewEngine {
     return done;
   }
 
-  /** Worst-case cost of each queued or running job, released when it finishes. */
+  /** Worst-case cost of each queued job not yet reserved in the ledger, released when it is. */
   private readonly reserved = new Map<string, number>();
   /** Budget held outside this engine's queue (jobs waiting at a provider's batch API). */
   readonly reservationSources: Array<() => number> = [];
   /** Base URLs with credentials, kept in memory only (the job record has them masked). */
   private readonly baseUrls = new Map<string, string>();
 
-  /** What is spent plus what jobs in flight may still spend: budgets hold across concurrent jobs. */
+  /**
+   * What is spent (running and killed jobs' reservations included, every process) plus what
+   * this process's queued jobs may still spend: budgets hold across concurrent jobs.
+   */
   committedSpend(): { todayUsd: number; monthUsd: number } {
-    const spent = this.ledger.spent();
-    let inFlight = 0;
-    for (const source of this.reservationSources) inFlight += source();
-    for (const usd of this.reserved.values()) inFlight += usd;
-    return { todayUsd: spent.todayUsd + inFlight, monthUsd: spent.monthUsd + inFlight };
+    return this.withQueued(this.ledger.spent());
+  }
+
+  private withQueued(spent: { todayUsd: number; monthUsd: number }, exceptJobId?: string): { todayUsd: number; monthUsd: number } {
+    let queued = 0;
+    for (const source of this.reservationSources) queued += source();
+    for (const [id, usd] of this.reserved) if (id !== exceptJobId) queued += usd;
+    return { todayUsd: spent.todayUsd + queued, monthUsd: spent.monthUsd + queued };
   }
 
   /**
@@ -441,10 +449,12 @@ export class ReviewEngine {
       reasoningTokens,
       answerTokens: Math.max(0, outputTokens - reasoningTokens),
       estimated: u?.estimated ?? false,
-      costUsd: cached ? 0 : (job.costUsd ?? 0),
+      // Unknown stays unknown (null); undefined means nothing was billed.
+      costUsd: cached ? 0 : job.costUsd === undefined ? 0 : job.costUsd,
       costSource: cached ? ('table' as const) : (job.costSource ?? 'unknown'),
       outcome,
       cached,
+      ...(job.usageTrusted === false ? { usageTrusted: false } : {}),
     };
   }
 }

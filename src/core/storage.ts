@@ -15,6 +15,12 @@ export interface TextStore {
    * keep `fn` short. A lock whose holder died is taken over after a few seconds.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Optional, for logs read incrementally (the cost ledger): size in bytes, undefined when missing. */
+  size?(name: string): Promise<number | undefined>;
+  /** Optional: up to `maxBytes` bytes from byte `offset` (fewer at the end of the file). */
+  readBytes?(name: string, offset: number, maxBytes: number): Promise<Uint8Array>;
+  /** Optional: renames a file (to move a damaged or oversized one aside). */
+  rename?(from: string, to: string): Promise<void>;
 }
 
 /** In-memory TextStore for tests and for runs that must not touch the disk. */
@@ -35,6 +41,22 @@ export class MemoryTextStore implements TextStore {
 
   async remove(name: string): Promise<void> {
     this.files.delete(name);
+  }
+
+  async size(name: string): Promise<number | undefined> {
+    const text = this.files.get(name);
+    return text === undefined ? undefined : Buffer.byteLength(text, 'utf8');
+  }
+
+  async readBytes(name: string, offset: number, maxBytes: number): Promise<Uint8Array> {
+    return Buffer.from(this.files.get(name) ?? '', 'utf8').subarray(offset, offset + maxBytes);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const text = this.files.get(from);
+    if (text === undefined) throw Object.assign(new Error(`no file ${from}`), { code: 'ENOENT' });
+    this.files.set(to, text);
+    this.files.delete(from);
   }
 
   private readonly locks = new Map<string, Promise<unknown>>();

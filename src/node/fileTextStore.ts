@@ -2,7 +2,7 @@
 // ($DEEP_REVIEW_HOME or XDG dirs). Whole-file writes go to a temporary file that is synced and
 // renamed over the old one, so a crash leaves either the old or the new content.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import type { TextStore } from '../core/storage';
@@ -56,12 +56,49 @@ export class FileTextStore implements TextStore {
     await fs.rm(this.path(name), { force: true });
   }
 
+  async size(name: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.path(name))).size;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async readBytes(name: string, offset: number, maxBytes: number): Promise<Uint8Array> {
+    let handle;
+    try {
+      handle = await fs.open(this.path(name), 'r');
+    } catch (err) {
+      if (isNotFound(err)) return new Uint8Array(0);
+      throw err;
+    }
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      let filled = 0;
+      while (filled < maxBytes) {
+        const { bytesRead } = await handle.read(buffer, filled, maxBytes - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fs.rename(this.path(from), this.path(to));
+  }
+
   /**
    * Cross-process lock through proper-lockfile (an atomic mkdir of `<name>.lock`, refreshed
    * while held, taken over when stale). No native code, so it works in every VS Code build.
    */
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     await this.ensureDir();
+    // proper-lockfile retries every error for seconds; a folder we cannot write to never locks.
+    await fs.access(this.dir, fsConstants.W_OK);
     const target = this.path(`${name}.lockable`);
     const release = await lockfile.lock(target, {
       realpath: false,

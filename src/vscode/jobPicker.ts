@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { JobRecord } from '../core/job';
 import { jobTitle } from '../core/job';
 import type { ReviewEngine } from '../core/reviewEngine';
+import { formatUsd } from '../core/money';
 
 const STATUS_ICON: Record<JobRecord['status'], string> = {
   queued: '$(clock)',
@@ -23,7 +24,7 @@ export async function pickJob(engine: ReviewEngine, placeHolder: string, filter:
     jobs.map((j) => ({
       label: `${STATUS_ICON[j.status]} ${jobTitle(j)}`,
       description: `${j.route.tier} · ${j.route.model}`,
-      detail: `${j.status}${j.costUsd !== undefined ? ` · ${j.costUsd === null ? 'cost unknown' : `$${j.costUsd.toFixed(4)}`}` : ''} · ${new Date(j.createdAt).toLocaleString()} · job ${j.id}`,
+      detail: `${j.status}${j.costUsd !== undefined ? ` · ${j.costUsd === null ? 'cost unknown' : formatUsd(j.costUsd)}` : ''} · ${new Date(j.createdAt).toLocaleString()} · job ${j.id}`,
       id: j.id,
     })),
     { placeHolder },

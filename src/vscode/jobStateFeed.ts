@@ -11,6 +11,8 @@ export function feedJobState(engine: ReviewEngine, costBar: CostStatusBar, setti
     const running = jobs.filter((j) => j.status === 'running' || j.status === 'queued').length;
     void vscode.commands.executeCommand('setContext', 'deepReview.hasRunningJobs', running > 0);
     void vscode.commands.executeCommand('setContext', 'deepReview.hasEscalatableJob', jobs.some((j) => j.route.tier !== 'reasoning' && j.status === 'succeeded'));
+    const show = () => {
+    // O(1): running totals, whatever the ledger's length.
     const totals = engine.ledger.totals();
     const budget = settings().engine.budget;
     costBar.update({
@@ -23,8 +25,18 @@ export function feedJobState(engine: ReviewEngine, costBar: CostStatusBar, setti
       monthlyBudgetUsd: budget.monthlyUsd,
       runningJobs: running,
       unknownCostJobsToday: totals.today.unknownCostJobs,
+      unknownCostJobsMonth: totals.month.unknownCostJobs,
+      unknownCostJobsSession: totals.session.unknownCostJobs,
+      heldUsdToday: totals.today.reservedUsd,
+      unfinishedJobsToday: totals.today.unfinishedJobs,
+      untrustedJobsToday: totals.today.untrustedJobs,
     });
+    };
+    show();
+    // Other windows and CLI runs share the ledger: read what they appended (a stat when nothing).
+    void engine.ledger.refresh().then(show, () => undefined);
   };
+  costBar.refreshOnFocus(update);
   update();
   const stop = engine.jobs.onDidChange(update);
   return vscode.Disposable.from(

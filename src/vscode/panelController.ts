@@ -181,6 +181,12 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
 
   costReport(): PanelCostReport {
     const { ledger } = this.deps.engine;
+    // Jobs older than the ledger's summary load on first use; the report refreshes when they have.
+    if (!ledger.historyLoaded) {
+      void ledger.loadHistory().then(() => {
+        if (this.view === 'cost') this.deps.host.post({ type: 'costReport', report: this.costReport() });
+      }, () => undefined);
+    }
     const report = buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id));
     const totals = ledger.totals();
     const budget = this.deps.settings().engine.budget;

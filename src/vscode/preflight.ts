@@ -6,6 +6,7 @@ import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ReviewPlan } from '../core/reviewEngine';
 import type { RoutingConfig } from '../core/router';
 import type { ApiKeys } from './apiKeys';
+import { formatUsd } from '../core/money';
 
 /** Runs an action from a notification button without holding up the caller. */
 function offer(show: Thenable<string | undefined>, actions: Record<string, () => Thenable<unknown> | void>): void {
@@ -42,7 +43,7 @@ export async function preflight(plan: ReviewPlan, tiers: RoutingConfig['tiers'],
   if (plan.budget.needsConfirmation) {
     const worst = plan.budget.worstCase;
     const choice = await vscode.window.showWarningMessage(
-      `This request may cost up to $${worst.usd?.toFixed(2) ?? '?'} (worst case: ${worst.inputTokens.toLocaleString()} input + ${worst.maxOutputTokens.toLocaleString()} output tokens on ${model.model}).`,
+      `This request may cost up to ${formatUsd(worst.usd ?? null)} (worst case: ${worst.inputTokens.toLocaleString()} input + ${worst.maxOutputTokens.toLocaleString()} output tokens on ${model.model}).`,
       { modal: true, detail: 'Ask above this amount with the setting deepReview.budget.confirmAboveUsd.' },
       'Send',
     );

@@ -1,6 +1,7 @@
 // The team status-bar item: the member's and the team's spend today, shown only in team mode.
 import * as vscode from 'vscode';
 import type { SpendView } from '../server/teamHttpClient';
+import { formatUsd } from '../core/money';
 
 export const TEAM_SPEND_BAR_ID = 'deepReview.teamSpend';
 
@@ -17,10 +18,10 @@ export class TeamSpendBar implements vscode.Disposable {
   show(spend: SpendView): void {
     const m = spend.member;
     const t = spend.team;
-    this.set(`$(organization) you $${m.todayUsd.toFixed(2)} · team $${t.todayUsd.toFixed(2)} today`);
+    this.set(`$(organization) you ${formatUsd(m.todayUsd, 'cents')} · team ${formatUsd(t.todayUsd, 'cents')} today`);
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**Deep Review team spend** (${escapeMd(m.name)})\n\n| | You | Team |\n|---|---:|---:|\n`);
-    md.appendMarkdown(`| Today | $${m.todayUsd.toFixed(2)} | $${t.todayUsd.toFixed(2)} |\n| This month | $${m.monthUsd.toFixed(2)} | $${t.monthUsd.toFixed(2)} |\n`);
+    md.appendMarkdown(`| Today | ${formatUsd(m.todayUsd, 'cents')} | ${formatUsd(t.todayUsd, 'cents')} |\n| This month | ${formatUsd(m.monthUsd, 'cents')} | ${formatUsd(t.monthUsd, 'cents')} |\n`);
     md.appendMarkdown(`| Daily limit | ${limit(m.limits.dailyUsd)} | ${limit(t.limits.dailyUsd)} |\n| Monthly limit | ${limit(m.limits.monthlyUsd)} | ${limit(t.limits.monthlyUsd)} |\n`);
     md.appendMarkdown('\nIncludes what jobs in flight may still spend. Click to refresh.');
     this.item.tooltip = md;
@@ -57,7 +58,7 @@ export class TeamSpendBar implements vscode.Disposable {
 }
 
 function limit(usd: number | null): string {
-  return usd === null ? 'none' : `$${usd.toFixed(2)}`;
+  return usd === null ? 'none' : formatUsd(usd, 'cents');
 }
 
 function ratioOf(spent: number, limitUsd: number | null): number {

@@ -44,7 +44,7 @@ describe('budget', () => {
       assert.match(d.message, /daily limit of \$5\.00/);
       assert.match(d.message, /\$0\.20 left/);
       assert.match(d.message, /deepReview\.budget\.dailyUsd/);
-      assert.match(d.message, /--budget-usd/);
+      assert.doesNotMatch(d.message, /--budget-usd/, 'VS Code messages name settings, the CLI its flags');
       assert.doesNotMatch(d.message, /monthlyUsd/);
     });
 

@@ -144,12 +144,12 @@ describe('costReport', () => {
   it('formats a plain-text report with aligned tables', () => {
     const text = formatCostReportText(build());
     assert.match(text, /2026-03-13 to 2026-03-15/);
-    assert.match(text, /Total: \$0\.92 for 6 jobs \(1 from cache\), 4 successful: \$0\.23 per successful task/);
+    assert.match(text, /Total: \$0\.92 \+ 1 unpriced for 6 jobs \(1 from cache\), 4 successful: \$0\.23 per successful task/);
     assert.match(text, /1 job used a model with no known price/);
-    assert.match(text, /^reasoning +3 +67% +\$0\.80 +\$0\.40 +\$0\.40 +3,500 +600$/m);
+    assert.match(text, /^reasoning +3 +67% +\$0\.80 \+ 1 unpriced +\$0\.40 +\$0\.40 +3,500 +600$/m);
     assert.match(text, /^fast +1 +0% +\$0\.02 +\$0\.02 +- +0 +100$/m);
     assert.match(text, /^mystery +1 +unknown +1 +500 +100$/m);
-    assert.match(text, /^2026-03-14 +2 +\$0\.50 +2,500 +400$/m);
+    assert.match(text, /^2026-03-14 +2 +\$0\.50 \+ 1 unpriced +2,500 +400$/m);
     assert.doesNotMatch(text, /2026-03-12/);
     // Columns line up: every row of the tier table is as wide as its header.
     const tierLines = text.split('\n').filter((l) => /^(Tier|reasoning|capable|fast) /.test(l));

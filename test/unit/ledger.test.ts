@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { answerTokensOf, CostLedger, localDay, totalsOf, type LedgerRecord } from '../../src/core/ledger';
+import { answerTokensOf, CostLedger, localDay, totalsOf, type LedgerRecord, type LedgerReservation, type LedgerTotals } from '../../src/core/ledger';
 import { MemoryTextStore, type TextStore } from '../../src/core/storage';
 
 // Local-time constructors keep the day/month boundaries independent of the machine's zone.
@@ -94,6 +94,7 @@ describe('ledger', () => {
     assert.match(warnings[0] ?? '', /line 2/);
 
     await ledger.append(rec({ jobId: 'c' }));
+    assert.equal(warnings.length, 1, 'the torn line is reported once, not again when a write ends it');
     const { warn: warn2, warnings: warnings2 } = collect();
     const again = await CostLedger.open(store, { warn: warn2 });
     assert.deepEqual(again.records().map((r) => r.jobId), ['a', 'c'], 'the torn line did not swallow the next record');
@@ -221,5 +222,124 @@ describe('ledger', () => {
     await ledger.append(rec({ jobId: 'a' }));
     assert.equal(before.length, 0);
     assert.equal(ledger.records().length, 1);
+  });
+});
+
+describe('ledger reservations, other processes and the summary', () => {
+  const reservation = (jobId: string, usd: number | null, at = MAR_15_10H): LedgerReservation => ({ jobId, at, provider: 'anthropic', model: 'claude-sonnet-4-5', tier: 'reasoning', kind: 'review', inputTokens: 1_000, maxOutputTokens: 10_000, usd });
+  const allow = () => ({ allowed: true });
+
+  it('counts a reservation at its worst case until the job line replaces it', async () => {
+    const ledger = await CostLedger.open(new MemoryTextStore(), { now: () => MAR_15_10H });
+    await ledger.reserve(reservation('a', 0.3), allow);
+    assert.equal(ledger.spent().todayUsd, 0.3);
+    assert.equal(ledger.totals().today.unfinishedJobs, 1);
+    assert.deepEqual(ledger.records().map((r) => [r.jobId, r.outcome, r.costUsd]), [['a', 'unfinished', 0.3]]);
+    await ledger.append(rec({ jobId: 'a', costUsd: 0.01 }));
+    assert.equal(ledger.spent().todayUsd, 0.01, 'the final usage replaces the reservation');
+    assert.equal(ledger.totals().today.jobs, 1);
+    assert.equal(ledger.totals().today.unfinishedJobs, 0);
+    assert.equal(ledger.totals().session.usd, 0.01);
+    assert.deepEqual(ledger.records().map((r) => r.outcome), ['succeeded']);
+  });
+
+  it('an unpriced reservation is an unknown cost, not $0 and not a refusal', async () => {
+    const ledger = await CostLedger.open(new MemoryTextStore(), { now: () => MAR_15_10H });
+    await ledger.reserve(reservation('a', null), allow);
+    assert.equal(ledger.totals().today.unknownCostJobs, 1);
+    assert.equal(ledger.totals().today.usd, 0);
+  });
+
+  it('writes the reservation only when the decision allows it, deciding on every process\'s spend', async () => {
+    const store = new MemoryTextStore();
+    const one = await CostLedger.open(store, { now: () => MAR_15_10H });
+    const two = await CostLedger.open(store, { now: () => MAR_15_10H });
+    const underOneDollar = (spent: { todayUsd: number }) => ({ allowed: spent.todayUsd + 0.6 <= 1, seen: spent.todayUsd });
+    const first = await one.reserve(reservation('a', 0.6), underOneDollar);
+    // `two` has not read anything yet: the reserve step reads the other process's line first.
+    const second = await two.reserve(reservation('b', 0.6), underOneDollar);
+    assert.deepEqual([first, second], [{ allowed: true, seen: 0 }, { allowed: false, seen: 0.6 }]);
+    assert.equal((store.files.get('ledger.jsonl') ?? '').trim().split('\n').length, 1, 'the refused reservation was not written');
+    assert.equal(two.totals().session.usd, 0, "the other process's job is not this session's");
+  });
+
+  it('sees appends from another process on refresh (tail read), and replaces their reservations', async () => {
+    const store = new MemoryTextStore();
+    const mine = await CostLedger.open(store, { now: () => MAR_15_10H });
+    const theirs = await CostLedger.open(store, { now: () => MAR_15_10H });
+    await theirs.reserve(reservation('x', 2), allow);
+    assert.equal(mine.spent().todayUsd, 0, 'not read yet');
+    await mine.refresh();
+    assert.equal(mine.spent().todayUsd, 2);
+    await theirs.append(rec({ jobId: 'x', costUsd: 0.5 }));
+    await mine.refresh();
+    assert.equal(mine.spent().todayUsd, 0.5);
+    assert.deepEqual(mine.records().map((r) => r.jobId), ['x']);
+  });
+
+  it('opens from the summary plus the tail, with the same totals as a full read', async () => {
+    const store = new MemoryTextStore();
+    const writer = await CostLedger.open(store, { now: () => MAR_15_10H });
+    // Enough lines for a summary (256 KiB), on two days, one reservation left open.
+    for (let i = 0; i < 700; i++) await writer.append(rec({ jobId: `j${i}`, at: i % 2 ? MAR_15_10H : MAR_14_23H59, costUsd: 0.001 * (i % 7), model: 'm'.repeat(200) }));
+    await writer.reserve(reservation('open', 0.25), allow);
+    await writer.markSuccess('j3', 'helpful');
+    await writer.append(rec({ jobId: 'late', costUsd: 1 }));
+    assert.ok(store.files.has('ledger.summary.json'), 'a summary was written');
+    const summary = JSON.parse(store.files.get('ledger.summary.json') ?? '{}') as { offset: number };
+    assert.ok(summary.offset > 0 && summary.offset < Buffer.byteLength(store.files.get('ledger.jsonl') ?? ''), 'the summary covers a prefix; the rest is the tail');
+
+    const fromSummary = await CostLedger.open(store, { now: () => MAR_15_10H });
+    store.files.delete('ledger.summary.json');
+    const fullRead = await CostLedger.open(store, { now: () => MAR_15_10H });
+    const strip = (t: LedgerTotals) => ({ ...t, usd: Math.round(t.usd * 1e9) / 1e9, reservedUsd: Math.round(t.reservedUsd * 1e9) / 1e9 });
+    assert.deepEqual(strip(fromSummary.totals().today), strip(fullRead.totals().today));
+    assert.deepEqual(strip(fromSummary.totals().month), strip(fullRead.totals().month));
+    assert.equal(fromSummary.totals().today.unfinishedJobs, 1);
+    assert.equal(fromSummary.isSuccessful('j3'), true, 'marks survive in the summary');
+    // Records older than the summary load on demand.
+    assert.ok(fromSummary.records().length < 702);
+    await fromSummary.loadHistory();
+    assert.equal(fromSummary.records().length, 702, '701 jobs and the open reservation');
+    assert.deepEqual(new Set(fromSummary.records().map((r) => r.jobId)), new Set(fullRead.records().map((r) => r.jobId)));
+  });
+
+  it('ignores a summary that belongs to another ledger file', async () => {
+    const store = new MemoryTextStore();
+    const a = await CostLedger.open(store, { now: () => MAR_15_10H });
+    for (let i = 0; i < 400; i++) await a.append(rec({ jobId: `j${i}`, model: 'm'.repeat(400) }));
+    assert.ok(store.files.has('ledger.summary.json'));
+    // The ledger is replaced (restored from a backup, say) by a longer, different one.
+    const other = Array.from({ length: 500 }, (_, i) => JSON.stringify({ type: 'job', ...rec({ jobId: `other${i}`, costUsd: 0.002, model: 'n'.repeat(400) }) })).join('\n') + '\n';
+    store.files.set('ledger.jsonl', other);
+    const reopened = await CostLedger.open(store, { now: () => MAR_15_10H });
+    assert.equal(reopened.totals().today.jobs, 500);
+    assert.equal(Math.round(reopened.spent().todayUsd * 1000) / 1000, 1);
+  });
+
+  it('moves an oversized ledger aside before reading it, names it, and carries its totals over', async () => {
+    const store = new MemoryTextStore();
+    const writer = await CostLedger.open(store, { now: () => MAR_15_10H });
+    for (let i = 0; i < 50; i++) await writer.append(rec({ jobId: `j${i}`, costUsd: 0.02 }));
+    const { warn, warnings } = collect();
+    const ledger = await CostLedger.open(store, { now: () => MAR_15_10H, warn, maxBytes: 10_000 });
+    assert.equal(warnings.length, 1);
+    const aside = /moved aside to (\S+) /.exec(warnings[0] ?? '')?.[1] ?? '';
+    assert.match(aside, /^ledger\.jsonl\.too-large-\d+$/);
+    assert.ok(store.files.has(aside), 'the old file is kept, under the name the warning gives');
+    assert.equal(store.files.get('ledger.jsonl'), undefined, 'a new ledger starts');
+    assert.equal(Math.round(ledger.spent().todayUsd * 100) / 100, 1, 'the spend still counts against the budget');
+    await ledger.append(rec({ jobId: 'new', costUsd: 0.5 }));
+    const reopened = await CostLedger.open(store, { now: () => MAR_15_10H, maxBytes: 10_000 });
+    assert.equal(Math.round(reopened.spent().todayUsd * 100) / 100, 1.5, 'carried totals plus the new file');
+  });
+
+  it('skips an absurdly long line without holding it, and reads the records after it', async () => {
+    const store = new MemoryTextStore();
+    store.files.set('ledger.jsonl', `${'x'.repeat(3 * 1024 * 1024)}\n${JSON.stringify({ type: 'job', ...rec({ jobId: 'after' }) })}\n`);
+    const { warn, warnings } = collect();
+    const ledger = await CostLedger.open(store, { warn });
+    assert.deepEqual(ledger.records().map((r) => r.jobId), ['after']);
+    assert.match(warnings[0] ?? '', /skipped 1 unreadable line \(line 1\)/);
   });
 });

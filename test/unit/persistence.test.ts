@@ -109,13 +109,19 @@ if (childArg !== undefined) {
         assert.equal(finished?.status, 'succeeded');
         assert.equal(finished?.result?.findings[0]?.title, 'Loop reads values[length]');
 
-        // Ledger: the finished job's spend is there; the killed job never reported any.
+        // Ledger: the finished job's spend is there; the killed job never reported any, so its
+        // reservation (its worst case, written before sending) still counts after the restart.
         const records = engine.ledger.records();
         assert.deepEqual(
           records.map((r) => [r.jobId, r.outcome]),
-          [[report.finishedJobId, 'succeeded']],
+          [
+            [report.finishedJobId, 'succeeded'],
+            [report.hungJobId, 'unfinished'],
+          ],
         );
-        assert.ok(engine.ledger.spent().todayUsd > 0);
+        const held = records.find((r) => r.outcome === 'unfinished');
+        assert.ok(held?.costUsd, 'the killed job holds its worst case');
+        assert.ok(engine.ledger.spent().todayUsd >= held.costUsd, 'and it counts against the budget after the restart');
         // Wait-time history and analysis cache.
         assert.equal(engine.waits.samples().length, 1);
         assert.equal(engine.cache.size, 1);
@@ -145,7 +151,7 @@ if (childArg !== undefined) {
         assert.deepEqual(third.warnings, []);
         assert.equal(third.engine.jobs.get(report.hungJobId)?.status, 'interrupted');
         assert.equal(third.engine.jobs.get(rerun.id)?.status, 'succeeded');
-        assert.deepEqual(new Set(third.engine.ledger.records().map((r) => r.jobId)), new Set([report.finishedJobId, again.jobId, rerun.id]));
+        assert.deepEqual(new Set(third.engine.ledger.records().map((r) => r.jobId)), new Set([report.finishedJobId, report.hungJobId, again.jobId, rerun.id]));
         assert.equal(third.engine.cache.size, 2);
         assert.deepEqual(tmpFiles(), []);
       });
@@ -195,7 +201,8 @@ if (childArg !== undefined) {
         writeFileSync(join(dir, LEDGER_FILE), `${full}{"type":"job","jobId":"torn","at":17`);
         const { engine, warnings, job } = await openAndRunOne('second');
         assert.equal(warnings.length, 1, warnings.join('\n'));
-        assert.match(warnings[0]!, /ledger\.jsonl: skipped 1 unreadable line \(line 2\)/);
+        // Line 1 is the first job's reservation, line 2 its record, line 3 the torn one.
+        assert.match(warnings[0]!, /ledger\.jsonl: skipped 1 unreadable line \(line 3\)/);
         assert.deepEqual(
           engine.ledger.records().map((r) => r.jobId),
           [first, job.id],
