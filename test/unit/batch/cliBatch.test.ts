@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runCli } from '../../support/runCli';
 import { BatchServer } from '../../support/batchServer';
 import { CODE, KEY } from './batchHarness';
+import { formatUsd } from '../../../src/core/money';
 
 const REVIEW_KEYS = ['answer', 'cached', 'cost', 'durationMs', 'findings', 'jobId', 'reasoning', 'route', 'status', 'summary', 'usage', 'warnings'].sort();
 // 1M input + 200k output tokens (the batch server's default answer) at the list price, halved.
@@ -62,7 +63,7 @@ describe('deep-review CLI batch mode (end to end, local batch server)', function
       const again = await runCli(['jobs', '--format', 'json'], env, work);
       assert.equal((JSON.parse(again.stdout) as { jobId: string; status: string }[]).find((j) => j.jobId === out.jobId)?.status, 'succeeded');
       const cost = await runCli(['cost'], env, work);
-      assert.match(cost.stdout, new RegExp(`^Today\\s+\\$\\s*${HALF_PRICE[provider].toFixed(4)}`, 'm'), 'the ledger counts the batch price');
+      assert.match(cost.stdout, new RegExp(`^Today\\s+${formatUsd(HALF_PRICE[provider]).replace(/[$.]/g, '\\$&')}\\s`, 'm'), 'the ledger counts the batch price');
       for (const file of readdirSync(home)) assert.doesNotMatch(readFileSync(join(home, file), 'utf8'), new RegExp(KEY), `${file} holds the key`);
     });
   }
