@@ -2,10 +2,9 @@
 // cache key, worst-case cost and budget), then start it as a background job or answer it from
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
-import * as z from 'zod';
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
-import { analysisCacheKey } from './cacheKey';
+import { cacheCandidates } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
 import { costOfUsage } from './cost';
@@ -21,9 +20,10 @@ import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewReq
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
 import { describeRedactions, redactSecrets } from './secretRedaction';
-import type { TextStore } from './storage';
+import type { ListableTextStore } from './storage';
 import { estimateTokens } from './tokens';
 import { WaitEstimator, type FinishedJobTiming } from './waitEstimate';
+import { WaitHistory } from './waitHistory';
 import type { WarningSink } from './warnings';
 
 export interface EngineSettings {
@@ -36,7 +36,7 @@ export interface EngineSettings {
 }
 
 export interface EngineDeps {
-  store: TextStore;
+  store: ListableTextStore;
   /** The client for a model; throws ModelError('config' | 'auth') when it cannot be built. */
   clientFor(spec: ModelSpec): ModelClient;
   settings(): EngineSettings;
@@ -69,7 +69,6 @@ export class BudgetRefusedError extends ModelError {
   }
 }
 
-const WAIT_HISTORY_FILE = 'wait-history.json';
 const TOKEN_EVENT_INTERVAL_MS = 250;
 
 export class ReviewEngine {
@@ -79,6 +78,7 @@ export class ReviewEngine {
     readonly ledger: CostLedger,
     readonly cache: AnalysisCache,
     readonly waits: WaitEstimator,
+    private readonly waitHistory: WaitHistory,
   ) {
     jobs.onDidChange((job) => {
       if (isFinished(job.status)) this.reserved.delete(job.id);
@@ -88,17 +88,18 @@ export class ReviewEngine {
   static async open(deps: EngineDeps): Promise<ReviewEngine> {
     const now = deps.now ?? Date.now;
     const s = deps.settings();
-    const jobStore = new JobStore(deps.store, deps.warn);
-    const [history, ledger, cache, waitHistory] = await Promise.all([
+    const jobStore = new JobStore(deps.store, deps.warn, undefined, undefined, now);
+    const waitHistory = new WaitHistory(deps.store, deps.warn);
+    const [history, ledger, cache, waitSamples] = await Promise.all([
       jobStore.load(),
       CostLedger.open(deps.store, { warn: deps.warn, now }),
       AnalysisCache.open(deps.store, { maxBytes: s.cacheMaxBytes, warn: deps.warn, now }),
-      loadWaitHistory(deps.store, deps.warn),
+      waitHistory.load(),
     ]);
-    const waits = new WaitEstimator(waitHistory);
+    const waits = new WaitEstimator(waitSamples);
     let engine: ReviewEngine | undefined;
     const jobs = new JobManager(jobStore, (job, ctx) => engine!.runJob(job, ctx.signal, ctx.emit), { concurrency: s.concurrency, now, history });
-    engine = new ReviewEngine(deps, jobs, ledger, cache, waits);
+    engine = new ReviewEngine(deps, jobs, ledger, cache, waits, waitHistory);
     return engine;
   }
 
@@ -125,9 +126,13 @@ export class ReviewEngine {
     const estimate = (spec: ModelSpec, inputTokens: number) => this.waits.estimate(spec, inputTokens);
     const route = opts.escalateFrom ? escalateRoute(opts.escalateFrom, settings.routing, estimate) : routeRequest(request, complexity, settings.routing, estimate);
     const prompt = buildPrompt(request);
-    const cacheKey = analysisCacheKey(request, route.model, PROMPT_VERSION);
+    // Same or higher tier answers; a route moved only by the learned wait time is the same question.
+    const waitDependent = !opts.escalateFrom && request.options.forcedTier === undefined && settings.routing.mode === 'auto' && complexity.tier === 'complex';
+    const candidates = cacheCandidates(request, route.tier, route.model, settings.routing.tiers, PROMPT_VERSION, waitDependent);
+    const cacheKey = candidates[0]!.key;
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
-    const cached = request.options.noCache ? undefined : await this.cache.get(cacheKey);
+    let cached: CachedAnalysis | undefined;
+    for (const c of request.options.noCache ? [] : candidates) if ((cached = await this.cache.get(c.key))) break;
     const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
     const budget = checkBudget(worst, this.committedSpend(), settings.budget);
     return { request, complexity, route, prompt, cacheKey, fileHash, budget, cached, notices, parentJobId: opts.parentJobId };
@@ -142,8 +147,12 @@ export class ReviewEngine {
     const base = this.newRecord(plan, now);
     if (plan.cached) {
       const c = plan.cached;
+      const answeredBy = { ...base.route, tier: c.tier, ...(isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {}) };
+      const tierNote = c.tier === base.route.tier ? '' : ` by the ${c.tier} tier (${c.provider}/${c.model})`;
       const job: JobRecord = {
         ...base,
+        route: answeredBy,
+        cacheKey: c.key,
         status: 'succeeded',
         startedAt: now,
         finishedAt: now,
@@ -155,7 +164,7 @@ export class ReviewEngine {
         usage: c.usage,
         costUsd: 0,
         costSource: 'table',
-        warnings: [...plan.notices, ...c.warnings, `Answered from the cache (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
+        warnings: [...plan.notices, ...c.warnings, `Answered from the cache${tierNote} (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
       };
       this.jobs.record(job);
       void this.appendLedger(this.ledgerRecord(job, 'succeeded', true));
@@ -181,7 +190,8 @@ export class ReviewEngine {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
     const targetTier: ModelTier = tier ?? job.route.escalationTier ?? (job.route.tier === 'fast' ? 'capable' : 'reasoning');
-    const request: ReviewRequest = { ...job.request, options: { ...job.request.options, forcedTier: targetTier } };
+    const full = await this.fullRequestOf(job);
+    const request: ReviewRequest = { ...full, options: { ...full.options, forcedTier: targetTier } };
     return this.plan(request, fileText, { parentJobId: jobId });
   }
 
@@ -189,7 +199,17 @@ export class ReviewEngine {
   async planRerun(jobId: string, fileText?: string): Promise<ReviewPlan> {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
-    return this.plan({ ...job.request, options: { ...job.request.options, noCache: true } }, fileText, { parentJobId: jobId });
+    const full = await this.fullRequestOf(job);
+    return this.plan({ ...full, options: { ...full.options, noCache: true } }, fileText, { parentJobId: jobId });
+  }
+
+  /** History keeps large request texts once, by content; a re-run needs them back. */
+  private async fullRequestOf(job: JobRecord): Promise<ReviewRequest> {
+    try {
+      return (await this.jobs.fullRequest(job.id)) ?? job.request;
+    } catch (err) {
+      throw new ModelError('config', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** The model specs per tier as currently configured. */
@@ -404,7 +424,7 @@ export class ReviewEngine {
       durationMs,
     };
     this.waits.record(timing);
-    this.waitWrite = this.waitWrite.then(() => this.deps.store.write(WAIT_HISTORY_FILE, JSON.stringify({ version: 1, samples: this.waits.samples() }))).catch(() => undefined);
+    this.waitWrite = this.waitWrite.then(() => this.waitHistory.append(timing));
   }
 
   private waitWrite: Promise<void> = Promise.resolve();
@@ -463,26 +483,6 @@ function lineCount(text: string): number {
   return text.length === 0 ? 0 : text.split('\n').length;
 }
 
-const waitHistorySchema = z.object({
-  samples: z.array(
-    z.object({
-      provider: z.enum(PROVIDER_IDS),
-      model: z.string(),
-      reasoning: z.boolean(),
-      inputTokens: z.number(),
-      maxThinkingTokens: z.number(),
-      durationMs: z.number(),
-    }),
-  ),
-});
-
-async function loadWaitHistory(store: TextStore, warn: WarningSink): Promise<FinishedJobTiming[]> {
-  const raw = await store.read(WAIT_HISTORY_FILE);
-  if (raw === undefined) return [];
-  try {
-    return waitHistorySchema.parse(JSON.parse(raw)).samples;
-  } catch {
-    warn('The wait-time history was unreadable and has been reset; estimates start from defaults.');
-    return [];
-  }
+function isProviderId(p: string): p is ModelSpec['provider'] {
+  return (PROVIDER_IDS as readonly string[]).includes(p);
 }

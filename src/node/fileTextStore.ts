@@ -2,12 +2,17 @@
 // ($DEEP_REVIEW_HOME or XDG dirs). Whole-file writes go to a temporary file that is synced and
 // renamed over the old one, so a crash leaves either the old or the new content.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import type { TextStore } from '../core/storage';
+import type { ListableTextStore, StoredFileInfo } from '../core/storage';
 
-export class FileTextStore implements TextStore {
+/** A temp file whose writer is gone is removed after this long even if its pid was reused. */
+const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+/** A lock directory untouched this long belongs to a dead process (proper-lockfile refreshes every 2 s). */
+const LOCK_MAX_AGE_MS = 60 * 1000;
+
+export class FileTextStore implements ListableTextStore {
   private ready: Promise<void> | undefined;
 
   constructor(readonly dir: string) {}
@@ -23,6 +28,7 @@ export class FileTextStore implements TextStore {
 
   async write(name: string, text: string): Promise<void> {
     await this.ensureDir();
+    void this.sweepOnce();
     const target = this.path(name);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -56,6 +62,83 @@ export class FileTextStore implements TextStore {
     await fs.rm(this.path(name), { force: true });
   }
 
+  /** Regular files only: temp files of writes in progress and lock directories are not listed. */
+  async list(prefix: string): Promise<string[]> {
+    void this.sweepOnce();
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(this.dir, { withFileTypes: true });
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    const names: string[] = [];
+    for (const e of entries) if (e.isFile() && e.name.startsWith(prefix) && !e.name.endsWith('.tmp')) names.push(e.name);
+    return names;
+  }
+
+  async stat(name: string): Promise<StoredFileInfo | undefined> {
+    try {
+      const st = await fs.stat(this.path(name));
+      return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fs.rename(this.path(from), this.path(to));
+  }
+
+  async touch(name: string): Promise<void> {
+    const now = new Date();
+    await fs.utimes(this.path(name), now, now).catch(() => undefined);
+  }
+
+  private swept: Promise<number> | undefined;
+
+  private sweepOnce(): Promise<number> {
+    this.swept ??= this.sweepTempFiles().catch(() => 0);
+    return this.swept;
+  }
+
+  /**
+   * Removes what a killed process left behind: temp files of writes it never finished (their
+   * name carries the writer's pid) and lock directories nobody refreshes. Returns how many.
+   */
+  async sweepTempFiles(): Promise<number> {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(this.dir, { withFileTypes: true });
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    const now = Date.now();
+    for (const e of entries) {
+      const full = join(this.dir, e.name);
+      try {
+        if (e.isFile() && e.name.endsWith('.tmp')) {
+          const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(e.name)?.[1]);
+          const age = now - (await fs.stat(full)).mtimeMs;
+          if ((pid !== process.pid && !isAlive(pid)) || age > TEMP_MAX_AGE_MS) {
+            await fs.rm(full, { force: true });
+            removed++;
+          }
+        } else if (e.isDirectory() && e.name.endsWith('.lockable.lock')) {
+          if (now - (await fs.stat(full)).mtimeMs > LOCK_MAX_AGE_MS) {
+            await fs.rm(full, { recursive: true, force: true });
+            removed++;
+          }
+        }
+      } catch {
+        // Read-only folder, or another process removed it first: nothing to do.
+      }
+    }
+    return removed;
+  }
+
   /**
    * Cross-process lock through proper-lockfile (an atomic mkdir of `<name>.lock`, refreshed
    * while held, taken over when stale). No native code, so it works in every VS Code build.
@@ -84,6 +167,17 @@ export class FileTextStore implements TextStore {
   private ensureDir(): Promise<void> {
     this.ready ??= fs.mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined);
     return this.ready;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM';
   }
 }
 

@@ -8,7 +8,7 @@ import type { ModelCall, ModelClient, ModelEvent, ModelSpec } from '../../src/co
 import { resolveTierSpecs } from '../../src/core/modelSettings';
 import type { ReviewRequestInput } from '../../src/core/request';
 import { ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
-import type { TextStore } from '../../src/core/storage';
+import type { ListableTextStore } from '../../src/core/storage';
 import { FileTextStore } from '../../src/node/fileTextStore';
 
 /** JSON `{ mode, dir }`; when set, the test bundle runs as a crash child instead of a suite. */
@@ -73,7 +73,7 @@ export class ScriptedModel implements ModelClient {
   }
 }
 
-export async function openEngine(store: TextStore, model: ModelClient, s: EngineSettings = settings()) {
+export async function openEngine(store: ListableTextStore, model: ModelClient, s: EngineSettings = settings()) {
   const warnings: string[] = [];
   const engine = await ReviewEngine.open({ store, settings: () => s, warn: (w) => warnings.push(w), clientFor: (_spec: ModelSpec) => model });
   return { engine, warnings };
@@ -133,8 +133,8 @@ export async function runCrashChild(raw: string): Promise<void> {
   if (engine.jobs.get(hung.jobId)?.status !== 'running') throw new Error('child: the hanging job is not running');
   await engine.flush();
   // The wait-time history is written in the background (not part of flush()); wait for it.
-  for (let i = 0; (await store.read('wait-history.json')) === undefined; i++) {
-    if (i > 500) throw new Error('child: wait-history.json was never written');
+  for (let i = 0; (await store.read('wait-history.jsonl')) === undefined; i++) {
+    if (i > 500) throw new Error('child: wait-history.jsonl was never written');
     await new Promise((r) => setTimeout(r, 20));
   }
   await engine.flush();
