@@ -157,6 +157,11 @@ export class JobManager {
     return this.store.flush();
   }
 
+  /** Brings the stored history within its bounds now (it is otherwise pruned every few saves). */
+  compact(): Promise<void> {
+    return this.store.compact();
+  }
+
   private async run(jobId: string): Promise<void> {
     const job = this.jobs.get(jobId);
     if (!job || job.status !== 'queued') return;

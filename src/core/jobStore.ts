@@ -118,6 +118,12 @@ export class JobStore {
     return this.maintenance;
   }
 
+  /** Prunes the stored history to its bounds now (normally done every few saves). */
+  compact(): Promise<void> {
+    this.maintenance = this.maintenance.then(() => this.flush()).then(() => this.prune(false)).catch(() => undefined);
+    return this.maintenance;
+  }
+
   /** The job's request with its full texts, read back from the content-addressed store. */
   async fullRequest(job: JobRecord): Promise<ReviewRequest> {
     const refs = job.textRefs;
