@@ -9,8 +9,8 @@ import type { ListableTextStore, StoredFileInfo } from '../core/storage';
 
 /** A temp file whose writer is gone is removed after this long even if its pid was reused. */
 const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
-/** A lock directory untouched this long belongs to a dead process (proper-lockfile refreshes every 2 s). */
-const LOCK_MAX_AGE_MS = 60 * 1000;
+/** A lock directory untouched this long belongs to a dead process (proper-lockfile refreshes every 2 s, stale at 10 s). */
+const LOCK_MAX_AGE_MS = 15 * 1000;
 
 export class FileTextStore implements ListableTextStore {
   private ready: Promise<void> | undefined;
@@ -98,6 +98,11 @@ export class FileTextStore implements ListableTextStore {
 
   private swept: Promise<number> | undefined;
 
+  /** The clean-up of what killed processes left, run once per store (first list or write). */
+  sweep(): Promise<number> {
+    return this.sweepOnce();
+  }
+
   private sweepOnce(): Promise<number> {
     this.swept ??= this.sweepTempFiles().catch(() => 0);
     return this.swept;
@@ -122,13 +127,24 @@ export class FileTextStore implements ListableTextStore {
         if (e.isFile() && e.name.endsWith('.tmp')) {
           const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(e.name)?.[1]);
           const age = now - (await fs.stat(full)).mtimeMs;
-          if ((pid !== process.pid && !isAlive(pid)) || age > TEMP_MAX_AGE_MS) {
+          if (!isAlive(pid) || age > TEMP_MAX_AGE_MS) {
             await fs.rm(full, { force: true });
             removed++;
           }
         } else if (e.isDirectory() && e.name.endsWith('.lockable.lock')) {
-          if (now - (await fs.stat(full)).mtimeMs > LOCK_MAX_AGE_MS) {
+          const base = e.name.slice(0, -'.lock'.length);
+          const claims = entries.filter((c) => c.name.startsWith(`${base}.claim-`)).map((c) => c.name);
+          const dead = claims.length > 0 && claims.every((c) => !isAlive(Number(/\.claim-(\d+)-/.exec(c)?.[1])));
+          if (dead || (claims.length === 0 && now - (await fs.stat(full)).mtimeMs > LOCK_MAX_AGE_MS)) {
             await fs.rm(full, { recursive: true, force: true });
+            for (const c of claims) await fs.rm(join(this.dir, c), { force: true });
+            removed++;
+          }
+        } else if (e.isFile() && /\.lockable\.claim-\d+-/.test(e.name)) {
+          const pid = Number(/\.claim-(\d+)-/.exec(e.name)?.[1]);
+          const lockDir = `${e.name.slice(0, e.name.indexOf('.claim-'))}.lock`;
+          if (!isAlive(pid) && !entries.some((d) => d.name === lockDir)) {
+            await fs.rm(full, { force: true });
             removed++;
           }
         }
@@ -146,16 +162,24 @@ export class FileTextStore implements ListableTextStore {
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     await this.ensureDir();
     const target = this.path(`${name}.lockable`);
-    const release = await lockfile.lock(target, {
-      realpath: false,
-      stale: 10_000,
-      update: 2_000,
-      retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-    });
+    // A claim names this process before it takes the lock and goes only after it released it, so
+    // a lock whose claimants are all dead was held by a killed process (see sweepTempFiles).
+    const claim = `${target}.claim-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await fs.writeFile(claim, '', { mode: 0o600 }).catch(() => undefined);
     try {
-      return await fn();
+      const release = await lockfile.lock(target, {
+        realpath: false,
+        stale: 10_000,
+        update: 2_000,
+        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+      });
+      try {
+        return await fn();
+      } finally {
+        await release().catch(() => undefined);
+      }
     } finally {
-      await release().catch(() => undefined);
+      await fs.rm(claim, { force: true }).catch(() => undefined);
     }
   }
 
@@ -173,6 +197,7 @@ export class FileTextStore implements ListableTextStore {
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
