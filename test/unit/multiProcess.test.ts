@@ -1,12 +1,13 @@
 // Several processes on one data folder, for real: the built CLI (dist/cli.js) in child processes
 // against the local test model server, as two terminals (or two VS Code windows) would share it.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTextStore } from '../../src/node/fileTextStore';
 import { ModelServer } from '../support/modelServer';
-import { runCli, type CliRun } from '../support/runCli';
+import { CLI, runCli, type CliRun } from '../support/runCli';
 import { anthropicEvents, namedSse, sseResponse } from '../support/transcripts';
 import { ScriptedModel, openEngine } from '../support/crashChild';
 
@@ -81,5 +82,53 @@ describe('Many processes on one data folder (CLI child processes)', function () 
     assert.equal(history.filter((j) => j.fromCache).length, QUESTIONS + (2 * QUESTIONS - paid));
     await engine.cache.whenScanned();
     assert.equal(engine.cache.size, QUESTIONS);
+  });
+
+  it('a read-only data folder still answers a cached review (exit 0), and says what it could not save', async () => {
+    const roHome = join(work, 'home-readonly');
+    const args = ['review', 'f0.js', '--provider', 'anthropic', '--tier', 'reasoning', '--base-url', server.url('/v1'), '--format', 'json'];
+    const env = { DEEP_REVIEW_HOME: roHome, ANTHROPIC_API_KEY: KEY };
+    server.enqueue(stream());
+    const first = await runCli(args, env, work);
+    assert.equal(first.code, 0, first.stderr);
+    const requests = server.requests.length;
+
+    // Tests run as root, for whom permission bits do not stop writes: the CLI runs as `nobody`
+    // on a folder `nobody` owns but may not write (0555, files 0444). Not root: the bits suffice.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    for (const f of readdirSync(roHome)) {
+      if (asUser.uid !== undefined) chownSync(join(roHome, f), asUser.uid, asUser.gid);
+      chmodSync(join(roHome, f), 0o444);
+    }
+    if (asUser.uid !== undefined) chownSync(roHome, asUser.uid, asUser.gid);
+    chmodSync(roHome, 0o555);
+    chmodSync(work, 0o755);
+    for (const f of readdirSync(work)) if (f.endsWith('.js')) chmodSync(join(work, f), 0o644);
+    try {
+      const run = (argv: string[]) =>
+        new Promise<CliRun>((done) => {
+          const child = spawn(process.execPath, argv, { cwd: work, env: { PATH: process.env.PATH, ...env }, ...asUser });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('close', (code) => done({ code, stdout, stderr }));
+        });
+      const probe = await run(['-e', `require('fs').writeFileSync(${JSON.stringify(join(roHome, 'probe'))}, 'x')`]);
+      assert.notEqual(probe.code, 0, 'precondition: the folder is really read-only for the CLI');
+      assert.match(probe.stderr, /EACCES|EROFS|EPERM/);
+
+      const cached = await run([CLI, ...args]);
+      assert.equal(cached.code, 0, cached.stderr);
+      const out = JSON.parse(cached.stdout) as { cached: boolean; findings: unknown[] };
+      assert.equal(out.cached, true);
+      assert.equal(out.findings.length, 1);
+      assert.equal(server.requests.length, requests, 'answered without the provider');
+      const notSaved = cached.stderr.split('\n').filter((l) => /^warning: Could not/.test(l));
+      assert.ok(notSaved.length >= 1, cached.stderr);
+      assert.equal(new Set(notSaved.map((l) => l.slice(0, 40))).size, notSaved.length, `each said once:\n${cached.stderr}`);
+    } finally {
+      chmodSync(roHome, 0o755);
+    }
   });
 });
