@@ -157,6 +157,11 @@ export class JobManager {
     return this.store.flush();
   }
 
+  /** Resolves once the stored history's background pruning is done (tests, benchmarks). */
+  whenMaintained(): Promise<void> {
+    return this.store.whenMaintained();
+  }
+
   /** Brings the stored history within its bounds now (it is otherwise pruned every few saves). */
   compact(): Promise<void> {
     return this.store.compact();

@@ -367,6 +367,33 @@ if (childArg !== undefined) {
         }
       });
 
+      it('a 1 GB file in the data folder is detected before reading, moved aside and named; the rest keeps working', async () => {
+        const first = await populate();
+        const jobFile = jobFiles()[0]!;
+        const entry = readdirSync(dir).find((f) => /^analysis-[0-9a-f]+\.json$/.test(f))!;
+        // Sparse files: 1 GB by size, nothing on the disk. Reading any whole would fail ("Invalid string length").
+        for (const name of [JOBS_FILE, jobFile, WAIT_FILE, entry]) {
+          writeFileSync(join(dir, name), "", { flag: "a" });
+          fsModule.truncateSync(join(dir, name), 1024 ** 3);
+        }
+        const model = new ScriptedModel();
+        const { engine, warnings } = await openEngine(new FileTextStore(dir), model);
+        const hit = await engine.review(request('first'), CODE);
+        assert.equal(hit.fromCache, false, 'the oversized entry is not an answer');
+        const done = await engine.jobs.whenDone(hit.jobId);
+        assert.equal(done.status, 'succeeded', 'the rest keeps working');
+        await engine.flush();
+        for (const name of [JOBS_FILE, jobFile, WAIT_FILE, entry]) {
+          const said = warnings.filter((w) => w.includes(` ${name} is 1.0 GB, over the `) && /moved aside as aside-\d+-/.test(w));
+          assert.equal(said.length, 1, `${name}:\n${warnings.join('\n')}`);
+          assert.ok(readdirSync(dir).some((f) => f.startsWith('aside-') && f.endsWith(name)), `${name} moved aside`);
+        }
+        assert.equal(engine.jobs.get(first), undefined, 'the oversized record is set aside, not read');
+        const reopened = await openEngine(new FileTextStore(dir), new ScriptedModel());
+        assert.deepEqual(reopened.warnings, [], 'said once: the files are out of the way');
+        assert.equal((await reopened.engine.review(request('first'), CODE)).fromCache, true);
+      });
+
       it('resets an unreadable wait-time history with a warning', async () => {
         await populate();
         writeFileSync(join(dir, WAIT_FILE), '{"version":1,"samples":[{"provider":"nope"');
