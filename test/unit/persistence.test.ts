@@ -158,7 +158,7 @@ if (childArg !== undefined) {
         this.timeout(180_000);
         const rand = rng(40);
         for (let run = 0; run < 40; run++) {
-          await runChildAndKill<{ pid: number }>('churn', Math.floor(rand() * 600));
+          await runChildAndKill<{ pid: number }>('churn', Math.floor(rand() * 400));
           const store = new FileTextStore(dir);
           const { engine, warnings } = await openEngine(store, new ScriptedModel());
           await store.sweep();
