@@ -147,7 +147,11 @@ export class ReviewEngine {
     const base = this.newRecord(plan, now);
     if (plan.cached) {
       const c = plan.cached;
-      const answeredBy = { ...base.route, tier: c.tier, ...(isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {}) };
+      // Shown as answered by the tier that answered; escalation offers what is above that one.
+      const answeredBy: JobRoute =
+        c.tier === base.route.tier
+          ? base.route
+          : { ...base.route, tier: c.tier, ...(isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {}), escalationTier: c.tier === 'fast' ? 'capable' : c.tier === 'capable' ? 'reasoning' : undefined, note: c.tier === 'reasoning' ? undefined : base.route.note };
       const tierNote = c.tier === base.route.tier ? '' : ` by the ${c.tier} tier (${c.provider}/${c.model})`;
       const job: JobRecord = {
         ...base,

@@ -31,6 +31,7 @@ describe('Cache across tiers', () => {
       assert.equal(started.fromCache, true);
       const job = await engine.jobs.whenDone(started.jobId);
       assert.equal(job.route.tier, 'reasoning', 'the job shows the tier that answered');
+      assert.equal(job.route.escalationTier, undefined, 'nothing above reasoning to escalate to');
       assert.equal(job.route.model, deep.route.model);
       assert.ok(job.warnings.some((w) => /Answered from the cache by the reasoning tier/.test(w)), job.warnings.join('\n'));
     }
@@ -71,6 +72,7 @@ describe('Cache across tiers', () => {
     assert.equal(hit.fromCache, true);
     const job = await engine.jobs.whenDone(hit.jobId);
     assert.equal(job.route.tier, 'capable');
+    assert.equal(job.route.escalationTier, 'reasoning', 'extended thinking is still offered');
     assert.equal(model.calls.length, 1, 'zero provider requests for the same question');
 
     // Asking explicitly for the reasoning tier (extended thinking) is a new question.
