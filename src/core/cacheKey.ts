@@ -29,6 +29,11 @@ export function analysisCacheKey(request: ReviewRequest, spec: ModelSpec, prompt
 
 const TIER_ORDER: readonly ModelTier[] = ['fast', 'capable', 'reasoning'];
 
+/** The next tier up, or undefined above reasoning. */
+export function tierAbove(tier: ModelTier): ModelTier | undefined {
+  return TIER_ORDER[TIER_ORDER.indexOf(tier) + 1];
+}
+
 export interface CacheCandidate {
   tier: ModelTier;
   key: string;

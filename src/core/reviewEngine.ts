@@ -4,7 +4,7 @@
 // cache, wait-time learning.
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
-import { cacheCandidates } from './cacheKey';
+import { cacheCandidates, tierAbove } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
 import { costOfUsage } from './cost';
@@ -147,11 +147,7 @@ export class ReviewEngine {
     const base = this.newRecord(plan, now);
     if (plan.cached) {
       const c = plan.cached;
-      // Shown as answered by the tier that answered; escalation offers what is above that one.
-      const answeredBy: JobRoute =
-        c.tier === base.route.tier
-          ? base.route
-          : { ...base.route, tier: c.tier, ...(isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {}), escalationTier: c.tier === 'fast' ? 'capable' : c.tier === 'capable' ? 'reasoning' : undefined, note: c.tier === 'reasoning' ? undefined : base.route.note };
+      const answeredBy = routeAnsweredBy(base.route, c);
       const tierNote = c.tier === base.route.tier ? '' : ` by the ${c.tier} tier (${c.provider}/${c.model})`;
       const job: JobRecord = {
         ...base,
@@ -489,6 +485,13 @@ function redactRequest(request: ReviewRequest): { request: ReviewRequest; notice
 
 function lineCount(text: string): number {
   return text.length === 0 ? 0 : text.split('\n').length;
+}
+
+/** The route as shown for a cache hit: the tier that answered, and escalation above that one. */
+function routeAnsweredBy(route: JobRoute, c: CachedAnalysis): JobRoute {
+  if (c.tier === route.tier) return route;
+  const model = isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {};
+  return { ...route, ...model, tier: c.tier, escalationTier: tierAbove(c.tier), note: c.tier === 'reasoning' ? undefined : route.note };
 }
 
 function isProviderId(p: string): p is ModelSpec['provider'] {
