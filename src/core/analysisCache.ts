@@ -81,6 +81,7 @@ export class AnalysisCache {
   private scan: Promise<void> = Promise.resolve();
   private evicting: Promise<void> | undefined;
   private writeFailed = false;
+  private stopped = false;
 
   private constructor(
     private readonly store: ListableTextStore,
@@ -99,6 +100,14 @@ export class AnalysisCache {
   /** Resolves once the background scan has learned every entry's size and the per-file pointers. */
   whenScanned(): Promise<void> {
     return this.scan;
+  }
+
+  /**
+   * Ends the background scan at its next slice (a CLI run that has answered need not wait for
+   * it; eviction then happens in the next process that scans to the end).
+   */
+  stopBackgroundWork(): void {
+    this.stopped = true;
   }
 
   /** Follows the size setting without a restart; evicts at the next store. */
@@ -244,6 +253,7 @@ export class AnalysisCache {
     // Earlier versions kept a global index next to the same entry files: it is no longer needed.
     if (names.includes(CACHE_INDEX_FILE)) await this.store.remove(CACHE_INDEX_FILE).catch(() => undefined);
     for (let i = 0; i < keys.length; i += SCAN_SLICE) {
+      if (this.stopped) return;
       const slice = keys.slice(i, i + SCAN_SLICE);
       const infos = await Promise.all(slice.map((k) => this.store.stat(cacheEntryFile(k)).catch(() => undefined)));
       slice.forEach((k, j) => {
@@ -254,6 +264,7 @@ export class AnalysisCache {
     }
     const pointers = await this.store.list(POINTER_PREFIX);
     for (let i = 0; i < pointers.length; i += SCAN_SLICE) {
+      if (this.stopped) return;
       const texts = await Promise.all(pointers.slice(i, i + SCAN_SLICE).map((n) => readBounded(this.store, n, 64 * 1024, this.now).catch(() => undefined)));
       const now = this.now();
       for (const [j, t] of texts.entries()) {
