@@ -3,6 +3,7 @@
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
+import { AnswerClaims, CLAIM_POLL_MS } from './answerClaims';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
 import { cacheCandidates, tierAbove } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
@@ -79,6 +80,7 @@ export class ReviewEngine {
     readonly cache: AnalysisCache,
     readonly waits: WaitEstimator,
     private readonly waitHistory: WaitHistory,
+    private readonly claims: AnswerClaims,
   ) {
     jobs.onDidChange((job) => {
       if (isFinished(job.status)) this.reserved.delete(job.id);
@@ -99,7 +101,9 @@ export class ReviewEngine {
     const waits = new WaitEstimator(waitSamples);
     let engine: ReviewEngine | undefined;
     const jobs = new JobManager(jobStore, (job, ctx) => engine!.runJob(job, ctx.signal, ctx.emit), { concurrency: s.concurrency, now, history });
-    engine = new ReviewEngine(deps, jobs, ledger, cache, waits, waitHistory);
+    const claims = new AnswerClaims(deps.store, now);
+    void claims.sweep().catch(() => undefined);
+    engine = new ReviewEngine(deps, jobs, ledger, cache, waits, waitHistory, claims);
     return engine;
   }
 
@@ -279,8 +283,56 @@ export class ReviewEngine {
     };
   }
 
-  /** Runs one job's model call to its end. Never throws: failures become the job's outcome. */
+  /**
+   * Runs one job. While another window or CLI run is asking the model the same question, waits
+   * for its answer instead of paying again; otherwise claims the question and asks the model.
+   */
   private async runJob(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
+    // A re-run asks the model again whatever anyone else is doing.
+    if (job.request.options.noCache) return this.callModel(job, signal, emit);
+    let said = false;
+    for (;;) {
+      const claim = await this.claims.claim(job.cacheKey);
+      if (claim) {
+        try {
+          // It may have been answered between the plan and now.
+          const late = await this.cache.get(job.cacheKey);
+          return late ? await this.sharedAnswer(job, late) : await this.callModel(job, signal, emit);
+        } finally {
+          await claim.release();
+        }
+      }
+      if (!said) {
+        said = true;
+        job.warnings.push('The same question was being answered in another window or CLI run; this job waited for that answer.');
+      }
+      while (!signal.aborted && (await this.claims.isHeld(job.cacheKey))) await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+      if (signal.aborted) return { status: 'cancelled', error: { kind: 'cancelled', message: 'Cancelled.' } };
+      const shared = await this.cache.get(job.cacheKey);
+      if (shared) return this.sharedAnswer(job, shared);
+      // The other run failed or was killed without an answer: this one asks (claiming first).
+    }
+  }
+
+  private async sharedAnswer(job: JobRecord, c: CachedAnalysis): Promise<Partial<JobRecord> & { status: 'succeeded' }> {
+    const outcome = {
+      status: 'succeeded' as const,
+      fromCache: true,
+      reasoning: c.reasoning,
+      answer: c.result.answer,
+      result: c.result,
+      structured: c.structured,
+      usage: c.usage,
+      costUsd: 0,
+      costSource: 'table' as const,
+      warnings: [...job.warnings, ...c.warnings, 'Answered from the cache: another window or CLI run had just answered the same question; no tokens were spent.'],
+    };
+    await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, 'succeeded', true));
+    return outcome;
+  }
+
+  /** Runs one job's model call to its end. Never throws: failures become the job's outcome. */
+  private async callModel(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
     const started = this.now();
     const elapsed = () => this.now() - started;
     const spec = specOf(job.route);

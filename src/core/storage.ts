@@ -37,6 +37,8 @@ export interface ListableTextStore extends TextStore {
   rename(from: string, to: string): Promise<void>;
   /** Marks the file as used now (its mtime); a missing file is not created. Best effort. */
   touch(name: string): Promise<void>;
+  /** Creates a small file only if there is none (atomic across processes); false when it exists. */
+  create(name: string, text: string): Promise<boolean>;
 }
 
 /** A file larger than this is never read whole by the stores (see readBounded). */
@@ -128,6 +130,12 @@ export class MemoryTextStore implements ListableTextStore {
 
   async touch(name: string): Promise<void> {
     if (this.files.has(name)) this.mtimes.set(name, this.clock());
+  }
+
+  async create(name: string, text: string): Promise<boolean> {
+    if (this.files.has(name)) return false;
+    await this.write(name, text);
+    return true;
   }
 
   private readonly locks = new Map<string, Promise<unknown>>();

@@ -97,6 +97,17 @@ export class FileTextStore implements ListableTextStore {
     await fs.utimes(this.path(name), now, now).catch(() => undefined);
   }
 
+  async create(name: string, text: string): Promise<boolean> {
+    await this.ensureDir();
+    try {
+      await fs.writeFile(this.path(name), text, { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
   private swept: Promise<number> | undefined;
 
   /** The clean-up of what killed processes left, run once per store (first list or write). */

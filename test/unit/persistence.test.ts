@@ -525,6 +525,7 @@ if (childArg !== undefined) {
           stat: (n) => store.stat(n),
           rename: (a, b) => store.rename(a, b),
           touch: (n) => store.touch(n),
+          create: (n, t) => store.create(n, t),
           read: (n) => store.read(n),
           write: (n, t) => store.write(n, t),
           remove: (n) => store.remove(n),

@@ -24,6 +24,7 @@ function failingWrites(store: FileTextStore, code: 'EROFS' | 'ENOSPC'): Listable
     remove: fail,
     rename: fail,
     touch: fail,
+    create: fail,
     withLock: fail,
   };
   return wrapper;
