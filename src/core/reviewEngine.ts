@@ -157,17 +157,9 @@ export class ReviewEngine {
         ...base,
         route: answeredBy,
         cacheKey: c.key,
-        status: 'succeeded',
+        ...cachedOutcome(c),
         startedAt: now,
         finishedAt: now,
-        fromCache: true,
-        reasoning: c.reasoning,
-        answer: c.result.answer,
-        result: c.result,
-        structured: c.structured,
-        usage: c.usage,
-        costUsd: 0,
-        costSource: 'table',
         warnings: [...plan.notices, ...c.warnings, `Answered from the cache${tierNote} (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
       };
       this.jobs.record(job);
@@ -316,15 +308,7 @@ export class ReviewEngine {
 
   private async sharedAnswer(job: JobRecord, c: CachedAnalysis): Promise<Partial<JobRecord> & { status: 'succeeded' }> {
     const outcome = {
-      status: 'succeeded' as const,
-      fromCache: true,
-      reasoning: c.reasoning,
-      answer: c.result.answer,
-      result: c.result,
-      structured: c.structured,
-      usage: c.usage,
-      costUsd: 0,
-      costSource: 'table' as const,
+      ...cachedOutcome(c),
       warnings: [...job.warnings, ...c.warnings, 'Answered from the cache: another window or CLI run had just answered the same question; no tokens were spent.'],
     };
     await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, 'succeeded', true));
@@ -537,6 +521,21 @@ function redactRequest(request: ReviewRequest): { request: ReviewRequest; notice
 
 function lineCount(text: string): number {
   return text.length === 0 ? 0 : text.split('\n').length;
+}
+
+/** A job answered from a cached analysis: no tokens spent. */
+function cachedOutcome(c: CachedAnalysis) {
+  return {
+    status: 'succeeded' as const,
+    fromCache: true,
+    reasoning: c.reasoning,
+    answer: c.result.answer,
+    result: c.result,
+    structured: c.structured,
+    usage: c.usage,
+    costUsd: 0,
+    costSource: 'table' as const,
+  };
 }
 
 /** The route as shown for a cache hit: the tier that answered, and escalation above that one. */
