@@ -173,6 +173,11 @@ if (childArg !== undefined) {
             assert.equal((await engine.jobs.fullRequest(job.id))?.target.code, BIG_CODE, `run ${run}: ${job.id} lost its text`);
           }
           assert.deepEqual(warnings, [], `run ${run}: nothing torn when read`);
+          // A question the killed child was asking is not left claimed: the open sweeps its claim.
+          for (let i = 0; readdirSync(dir).some((f) => f.startsWith('inflight-')); i++) {
+            if (i > 200) assert.fail(`run ${run}: claims left: ${readdirSync(dir).filter((f) => f.startsWith('inflight-')).join(', ')}`);
+            await new Promise((r) => setTimeout(r, 5));
+          }
           await engine.flush();
         }
       });
