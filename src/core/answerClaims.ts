@@ -4,19 +4,33 @@
 // or that is older than any model call is taken over.
 import { hostname } from 'node:os';
 import * as z from 'zod';
+import type { CachedAnalysis } from './analysisCache';
 import type { ListableTextStore } from './storage';
 
 export const CLAIM_PREFIX = 'inflight-';
 const claimFile = (key: string) => `${CLAIM_PREFIX}${key}.json`;
 /** A claim older than this is stale even if its process seems alive (another host, pid reuse). */
 const CLAIM_STALE_MS = 30 * 60_000;
-export const CLAIM_POLL_MS = 200;
+const CLAIM_POLL_MS = 200;
 
 const claimSchema = z.object({ pid: z.number().int(), host: z.string(), at: z.number() });
 type Claim = z.infer<typeof claimSchema>;
 
 export interface HeldClaim {
   release(): Promise<void>;
+}
+
+/** How askOnce reaches the cache and the model (the engine's parts). */
+export interface AskOnceSteps<T> {
+  /** The cached answer to the question, if any. */
+  lookup(): Promise<CachedAnalysis | undefined>;
+  /** Asks the model (called while holding the claim). */
+  ask(): Promise<T>;
+  /** The outcome when another run's answer serves. */
+  answered(analysis: CachedAnalysis): Promise<T>;
+  cancelled(): T;
+  /** Called once when this run starts waiting for another. */
+  waiting(): void;
 }
 
 export class AnswerClaims {
@@ -42,6 +56,32 @@ export class AnswerClaims {
       await this.store.remove(name).catch(() => undefined);
     }
     return undefined;
+  }
+
+  /**
+   * Asks the model for `key` unless another live process is asking it right now: then waits for
+   * that answer. If the other run ends without one (failed, killed), this one claims and asks.
+   */
+  async askOnce<T>(key: string, signal: AbortSignal, steps: AskOnceSteps<T>): Promise<T> {
+    let waited = false;
+    for (;;) {
+      const claim = await this.claim(key);
+      if (claim) {
+        try {
+          // It may have been answered between the plan and now.
+          const late = await steps.lookup();
+          return late ? await steps.answered(late) : await steps.ask();
+        } finally {
+          await claim.release();
+        }
+      }
+      if (!waited) steps.waiting();
+      waited = true;
+      while (!signal.aborted && (await this.isHeld(key))) await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+      if (signal.aborted) return steps.cancelled();
+      const shared = await steps.lookup();
+      if (shared) return steps.answered(shared);
+    }
   }
 
   /** True while a live process holds a claim on the question. */

@@ -3,9 +3,10 @@
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
-import { AnswerClaims, CLAIM_POLL_MS } from './answerClaims';
+import { AnswerClaims } from './answerClaims';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } from './budget';
-import { cacheCandidates, tierAbove } from './cacheKey';
+import { cacheCandidates } from './cacheKey';
+import { cachedOutcome, routeAnsweredBy } from './cachedAnswer';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
 import { costOfUsage } from './cost';
@@ -14,7 +15,7 @@ import { JobManager, newJobId, type SubmitResult } from './jobManager';
 import { JobStore } from './jobStore';
 import { CostLedger } from './ledger';
 import { ModelError, isModelError } from './modelError';
-import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
+import type { ModelClient, ModelSpec, Usage } from './modelClient';
 import type { PriceOverrides } from './prices';
 import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
 import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
@@ -282,28 +283,13 @@ export class ReviewEngine {
   private async runJob(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
     // A re-run asks the model again whatever anyone else is doing.
     if (job.request.options.noCache) return this.callModel(job, signal, emit);
-    let said = false;
-    for (;;) {
-      const claim = await this.claims.claim(job.cacheKey);
-      if (claim) {
-        try {
-          // It may have been answered between the plan and now.
-          const late = await this.cache.get(job.cacheKey);
-          return late ? await this.sharedAnswer(job, late) : await this.callModel(job, signal, emit);
-        } finally {
-          await claim.release();
-        }
-      }
-      if (!said) {
-        said = true;
-        job.warnings.push('The same question was being answered in another window or CLI run; this job waited for that answer.');
-      }
-      while (!signal.aborted && (await this.claims.isHeld(job.cacheKey))) await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
-      if (signal.aborted) return { status: 'cancelled', error: { kind: 'cancelled', message: 'Cancelled.' } };
-      const shared = await this.cache.get(job.cacheKey);
-      if (shared) return this.sharedAnswer(job, shared);
-      // The other run failed or was killed without an answer: this one asks (claiming first).
-    }
+    return this.claims.askOnce(job.cacheKey, signal, {
+      lookup: () => this.cache.get(job.cacheKey),
+      ask: () => this.callModel(job, signal, emit),
+      answered: (c) => this.sharedAnswer(job, c),
+      cancelled: () => ({ status: 'cancelled', error: { kind: 'cancelled', message: 'Cancelled.' } }),
+      waiting: () => job.warnings.push('The same question was being answered in another window or CLI run; this job waited for that answer.'),
+    });
   }
 
   private async sharedAnswer(job: JobRecord, c: CachedAnalysis): Promise<Partial<JobRecord> & { status: 'succeeded' }> {
@@ -523,28 +509,3 @@ function lineCount(text: string): number {
   return text.length === 0 ? 0 : text.split('\n').length;
 }
 
-/** A job answered from a cached analysis: no tokens spent. */
-function cachedOutcome(c: CachedAnalysis) {
-  return {
-    status: 'succeeded' as const,
-    fromCache: true,
-    reasoning: c.reasoning,
-    answer: c.result.answer,
-    result: c.result,
-    structured: c.structured,
-    usage: c.usage,
-    costUsd: 0,
-    costSource: 'table' as const,
-  };
-}
-
-/** The route as shown for a cache hit: the tier that answered, and escalation above that one. */
-function routeAnsweredBy(route: JobRoute, c: CachedAnalysis): JobRoute {
-  if (c.tier === route.tier) return route;
-  const model = isProviderId(c.provider) ? { provider: c.provider, model: c.model } : {};
-  return { ...route, ...model, tier: c.tier, escalationTier: tierAbove(c.tier), note: c.tier === 'reasoning' ? undefined : route.note };
-}
-
-function isProviderId(p: string): p is ModelSpec['provider'] {
-  return (PROVIDER_IDS as readonly string[]).includes(p);
-}
