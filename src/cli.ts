@@ -175,6 +175,8 @@ async function review(cmd: ReviewCommand): Promise<number> {
   }
   const done = await engine.jobs.whenDone(job.id);
   await engine.flush();
+  // The cache's background scan (sizes for eviction) need not hold up the exit.
+  engine.cache.stopBackgroundWork();
   if (process.stderr.isTTY) {
     const u = done.usage;
     const cost = done.fromCache ? 'cached, $0' : done.costUsd === null ? 'cost unknown' : formatUsd(done.costUsd ?? 0);

@@ -42,6 +42,10 @@ export const usageSchema = z.object({
   providerCostUsd: z.number().optional(),
 });
 
+/** A large text stored once, content-addressed (see jobStore.ts): its SHA-256 and length. */
+export const textRefSchema = z.object({ hash: z.string().regex(/^[a-f0-9]{64}$/), chars: z.number().int().min(0) });
+export type TextRef = z.infer<typeof textRefSchema>;
+
 export const jobRecordSchema = z.object({
   id: z.string(),
   request: reviewRequestSchema,
@@ -69,6 +73,11 @@ export const jobRecordSchema = z.object({
   retries: z.number().int(),
   /** Findings the user dismissed, by index. */
   dismissedFindings: z.array(z.number().int()).default([]),
+  /**
+   * Set on jobs loaded from history whose request texts were large: those texts are bounded
+   * excerpts, and the full texts live once in the store (JobManager.fullRequest restores them).
+   */
+  textRefs: z.object({ code: textRefSchema.optional(), contextBefore: textRefSchema.optional(), contextAfter: textRefSchema.optional() }).optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 

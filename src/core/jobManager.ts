@@ -4,6 +4,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { isFinished, type JobEvent, type JobRecord, type JobStatus } from './job';
 import type { JobStore } from './jobStore';
+import type { ReviewRequest } from './request';
 
 export type JobListener = (event: JobEvent) => void;
 
@@ -136,16 +137,34 @@ export class JobManager {
   }
 
   async remove(jobIds: readonly string[]): Promise<void> {
+    const removed: JobRecord[] = [];
     for (const id of jobIds) {
       const job = this.jobs.get(id);
-      if (job && !isFinished(job.status)) continue;
+      if (!job || !isFinished(job.status)) continue;
       this.jobs.delete(id);
+      removed.push(job);
     }
-    await this.store.save([...this.jobs.values()]);
+    await this.store.remove(removed);
+  }
+
+  /** The job's request with its full texts (history keeps large texts once, by content). */
+  async fullRequest(jobId: string): Promise<ReviewRequest | undefined> {
+    const job = this.jobs.get(jobId);
+    return job ? this.store.fullRequest(job) : undefined;
   }
 
   flush(): Promise<void> {
     return this.store.flush();
+  }
+
+  /** Resolves once the stored history's background pruning is done (tests, benchmarks). */
+  whenMaintained(): Promise<void> {
+    return this.store.whenMaintained();
+  }
+
+  /** Brings the stored history within its bounds now (it is otherwise pruned every few saves). */
+  compact(): Promise<void> {
+    return this.store.compact();
   }
 
   private async run(jobId: string): Promise<void> {
@@ -180,7 +199,7 @@ export class JobManager {
 
   private changed(job: JobRecord): void {
     this.prune();
-    void this.store.save([...this.jobs.values()]);
+    void this.store.save(job);
     this.emit(job.id, { type: 'state', status: job.status, job });
     for (const l of this.changeListeners) safeCall(() => l(job));
   }

@@ -2,10 +2,11 @@
 // cache key, worst-case cost and budget), then start it as a background job or answer it from
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
-import * as z from 'zod';
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
+import { AnswerClaims } from './answerClaims';
 import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './budget';
-import { analysisCacheKey } from './cacheKey';
+import { cacheCandidates } from './cacheKey';
+import { cachedOutcome, routeAnsweredBy } from './cachedAnswer';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
 import { usageBounds } from './cost';
@@ -23,9 +24,10 @@ import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewReq
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
 import { describeRedactions, redactSecrets } from './secretRedaction';
-import type { TextStore } from './storage';
+import type { ListableTextStore } from './storage';
 import { estimateTokens } from './tokens';
 import { WaitEstimator, type FinishedJobTiming } from './waitEstimate';
+import { WaitHistory } from './waitHistory';
 import type { WarningSink } from './warnings';
 
 export interface EngineSettings {
@@ -40,7 +42,7 @@ export interface EngineSettings {
 }
 
 export interface EngineDeps {
-  store: TextStore;
+  store: ListableTextStore;
   /** The client for a model; throws ModelError('config' | 'auth') when it cannot be built. */
   clientFor(spec: ModelSpec): ModelClient;
   settings(): EngineSettings;
@@ -73,7 +75,6 @@ export class BudgetRefusedError extends ModelError {
   }
 }
 
-const WAIT_HISTORY_FILE = 'wait-history.json';
 const TOKEN_EVENT_INTERVAL_MS = 250;
 
 export class ReviewEngine {
@@ -83,6 +84,8 @@ export class ReviewEngine {
     readonly ledger: CostLedger,
     readonly cache: AnalysisCache,
     readonly waits: WaitEstimator,
+    private readonly waitHistory: WaitHistory,
+    private readonly claims: AnswerClaims,
   ) {
     jobs.onDidChange((job) => {
       if (isFinished(job.status)) this.reserved.delete(job.id);
@@ -92,17 +95,20 @@ export class ReviewEngine {
   static async open(deps: EngineDeps): Promise<ReviewEngine> {
     const now = deps.now ?? Date.now;
     const s = deps.settings();
-    const jobStore = new JobStore(deps.store, deps.warn);
-    const [history, ledger, cache, waitHistory] = await Promise.all([
+    const jobStore = new JobStore(deps.store, deps.warn, undefined, undefined, now);
+    const waitHistory = new WaitHistory(deps.store, deps.warn);
+    const [history, ledger, cache, waitSamples] = await Promise.all([
       jobStore.load(),
       CostLedger.open(deps.store, { warn: deps.warn, now }),
       AnalysisCache.open(deps.store, { maxBytes: s.cacheMaxBytes, warn: deps.warn, now }),
-      loadWaitHistory(deps.store, deps.warn),
+      waitHistory.load(),
     ]);
-    const waits = new WaitEstimator(waitHistory);
+    const waits = new WaitEstimator(waitSamples);
     let engine: ReviewEngine | undefined;
     const jobs = new JobManager(jobStore, (job, ctx) => engine!.runJob(job, ctx.signal, ctx.emit), { concurrency: s.concurrency, now, history });
-    engine = new ReviewEngine(deps, jobs, ledger, cache, waits);
+    const claims = new AnswerClaims(deps.store, now);
+    void claims.sweep().catch(() => undefined);
+    engine = new ReviewEngine(deps, jobs, ledger, cache, waits, waitHistory, claims);
     return engine;
   }
 
@@ -129,9 +135,13 @@ export class ReviewEngine {
     const estimate = (spec: ModelSpec, inputTokens: number) => this.waits.estimate(spec, inputTokens);
     const route = opts.escalateFrom ? escalateRoute(opts.escalateFrom, settings.routing, estimate) : routeRequest(request, complexity, settings.routing, estimate);
     const prompt = buildPrompt(request);
-    const cacheKey = analysisCacheKey(request, route.model, PROMPT_VERSION);
+    // Same or higher tier answers; a route moved only by the learned wait time is the same question.
+    const waitDependent = !opts.escalateFrom && request.options.forcedTier === undefined && settings.routing.mode === 'auto' && complexity.tier === 'complex';
+    const candidates = cacheCandidates(request, route.tier, route.model, settings.routing.tiers, PROMPT_VERSION, waitDependent);
+    const cacheKey = candidates[0]!.key;
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
-    const cached = request.options.noCache ? undefined : await this.cache.get(cacheKey);
+    let cached: CachedAnalysis | undefined;
+    for (const c of request.options.noCache ? [] : candidates) if ((cached = await this.cache.get(c.key))) break;
     const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
     // Other windows and CLI runs may have spent since: read their ledger lines first (a stat).
     await this.ledger.refresh().catch(() => undefined);
@@ -148,20 +158,16 @@ export class ReviewEngine {
     const base = this.newRecord(plan, now);
     if (plan.cached) {
       const c = plan.cached;
+      const answeredBy = routeAnsweredBy(base.route, c);
+      const tierNote = c.tier === base.route.tier ? '' : ` by the ${c.tier} tier (${c.provider}/${c.model})`;
       const job: JobRecord = {
         ...base,
-        status: 'succeeded',
+        route: answeredBy,
+        cacheKey: c.key,
+        ...cachedOutcome(c),
         startedAt: now,
         finishedAt: now,
-        fromCache: true,
-        reasoning: c.reasoning,
-        answer: c.result.answer,
-        result: c.result,
-        structured: c.structured,
-        usage: c.usage,
-        costUsd: 0,
-        costSource: 'table',
-        warnings: [...plan.notices, ...c.warnings, `Answered from the cache (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
+        warnings: [...plan.notices, ...c.warnings, `Answered from the cache${tierNote} (analysed ${new Date(c.createdAt).toLocaleString()}); no tokens were spent.`],
       };
       this.jobs.record(job);
       void this.appendLedger(this.ledgerRecord(job, 'succeeded', true));
@@ -187,7 +193,8 @@ export class ReviewEngine {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
     const targetTier: ModelTier = tier ?? job.route.escalationTier ?? (job.route.tier === 'fast' ? 'capable' : 'reasoning');
-    const request: ReviewRequest = { ...job.request, options: { ...job.request.options, forcedTier: targetTier } };
+    const full = await this.fullRequestOf(job);
+    const request: ReviewRequest = { ...full, options: { ...full.options, forcedTier: targetTier } };
     return this.plan(request, fileText, { parentJobId: jobId });
   }
 
@@ -195,7 +202,17 @@ export class ReviewEngine {
   async planRerun(jobId: string, fileText?: string): Promise<ReviewPlan> {
     const job = this.jobs.get(jobId);
     if (!job) throw new ModelError('config', `No job ${jobId} to re-run.`);
-    return this.plan({ ...job.request, options: { ...job.request.options, noCache: true } }, fileText, { parentJobId: jobId });
+    const full = await this.fullRequestOf(job);
+    return this.plan({ ...full, options: { ...full.options, noCache: true } }, fileText, { parentJobId: jobId });
+  }
+
+  /** History keeps large request texts once, by content; a re-run needs them back. */
+  private async fullRequestOf(job: JobRecord): Promise<ReviewRequest> {
+    try {
+      return (await this.jobs.fullRequest(job.id)) ?? job.request;
+    } catch (err) {
+      throw new ModelError('config', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** The model specs per tier as currently configured. */
@@ -270,8 +287,33 @@ export class ReviewEngine {
     };
   }
 
-  /** Runs one job's model call to its end. Never throws: failures become the job's outcome. */
+  /**
+   * Runs one job. While another window or CLI run is asking the model the same question, waits
+   * for its answer instead of paying again; otherwise claims the question and asks the model.
+   */
   private async runJob(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
+    // A re-run asks the model again whatever anyone else is doing.
+    if (job.request.options.noCache) return this.callModel(job, signal, emit);
+    return this.claims.askOnce(job.cacheKey, signal, {
+      lookup: () => this.cache.get(job.cacheKey),
+      ask: () => this.callModel(job, signal, emit),
+      answered: (c) => this.sharedAnswer(job, c),
+      cancelled: () => ({ status: 'cancelled', error: { kind: 'cancelled', message: 'Cancelled.' } }),
+      waiting: () => job.warnings.push('The same question was being answered in another window or CLI run; this job waited for that answer.'),
+    });
+  }
+
+  private async sharedAnswer(job: JobRecord, c: CachedAnalysis): Promise<Partial<JobRecord> & { status: 'succeeded' }> {
+    const outcome = {
+      ...cachedOutcome(c),
+      warnings: [...job.warnings, ...c.warnings, 'Answered from the cache: another window or CLI run had just answered the same question; no tokens were spent.'],
+    };
+    await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, 'succeeded', true));
+    return outcome;
+  }
+
+  /** Runs one job's model call to its end. Never throws: failures become the job's outcome. */
+  private async callModel(job: JobRecord, signal: AbortSignal, emit: (e: JobEvent) => void): Promise<Partial<JobRecord> & { status: 'succeeded' | 'failed' | 'cancelled' }> {
     const started = this.now();
     const elapsed = () => this.now() - started;
     const spec = { ...specOf(job.route), baseUrl: this.baseUrls.get(job.id) ?? job.route.baseUrl };
@@ -413,6 +455,9 @@ export class ReviewEngine {
     try {
       await this.ledger.append(record);
     } catch (err) {
+      // A read-only or full disk is said once per session, not on every answer.
+      if (this.ledgerWriteFailed) return;
+      this.ledgerWriteFailed = true;
       this.deps.warn(`Could not write the cost ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
     }
   }
@@ -427,10 +472,11 @@ export class ReviewEngine {
       durationMs,
     };
     this.waits.record(timing);
-    this.waitWrite = this.waitWrite.then(() => this.deps.store.write(WAIT_HISTORY_FILE, JSON.stringify({ version: 1, samples: this.waits.samples() }))).catch(() => undefined);
+    this.waitWrite = this.waitWrite.then(() => this.waitHistory.append(timing));
   }
 
   private waitWrite: Promise<void> = Promise.resolve();
+  private ledgerWriteFailed = false;
 
   ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
     const u = cached ? undefined : job.usage;
@@ -488,26 +534,3 @@ function lineCount(text: string): number {
   return text.length === 0 ? 0 : text.split('\n').length;
 }
 
-const waitHistorySchema = z.object({
-  samples: z.array(
-    z.object({
-      provider: z.enum(PROVIDER_IDS),
-      model: z.string(),
-      reasoning: z.boolean(),
-      inputTokens: z.number(),
-      maxThinkingTokens: z.number(),
-      durationMs: z.number(),
-    }),
-  ),
-});
-
-async function loadWaitHistory(store: TextStore, warn: WarningSink): Promise<FinishedJobTiming[]> {
-  const raw = await store.read(WAIT_HISTORY_FILE);
-  if (raw === undefined) return [];
-  try {
-    return waitHistorySchema.parse(JSON.parse(raw)).samples;
-  } catch {
-    warn('The wait-time history was unreadable and has been reset; estimates start from defaults.');
-    return [];
-  }
-}

@@ -8,7 +8,7 @@ import type { ModelCall, ModelClient, ModelEvent, ModelSpec } from '../../src/co
 import { resolveTierSpecs } from '../../src/core/modelSettings';
 import type { ReviewRequestInput } from '../../src/core/request';
 import { ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
-import type { TextStore } from '../../src/core/storage';
+import type { ListableTextStore } from '../../src/core/storage';
 import { FileTextStore } from '../../src/node/fileTextStore';
 
 /** JSON `{ mode, dir }`; when set, the test bundle runs as a crash child instead of a suite. */
@@ -19,7 +19,7 @@ export const HANG_MARKER = 'HANG-FOREVER';
 /** The child gives up on its own after this long, in case the parent died without killing it. */
 const CHILD_SELF_EXIT_MS = 120_000;
 
-export type CrashChildMode = 'engine' | 'writer';
+export type CrashChildMode = 'engine' | 'writer' | 'churn';
 
 export const CODE = ['function average(values) {', '  let total = 0;', '  for (let i = 0; i <= values.length; i++) total += values[i];', '  return total / values.length;', '}'].join('\n');
 
@@ -73,7 +73,7 @@ export class ScriptedModel implements ModelClient {
   }
 }
 
-export async function openEngine(store: TextStore, model: ModelClient, s: EngineSettings = settings()) {
+export async function openEngine(store: ListableTextStore, model: ModelClient, s: EngineSettings = settings()) {
   const warnings: string[] = [];
   const engine = await ReviewEngine.open({ store, settings: () => s, warn: (w) => warnings.push(w), clientFor: (_spec: ModelSpec) => model });
   return { engine, warnings };
@@ -124,6 +124,7 @@ export async function runCrashChild(raw: string): Promise<void> {
       if (n === 3) ready({ name: WRITER_FILE, sizes: [writerContent(0).length, writerContent(1).length] } satisfies WriterChildReport);
     }
   }
+  if (mode === 'churn') return churn(store);
   const model = new ScriptedModel(HANG_MARKER);
   const { engine, warnings } = await openEngine(store, model);
   const finished = await engine.jobs.whenDone((await engine.review(request('finish this one'), CODE)).jobId);
@@ -133,10 +134,32 @@ export async function runCrashChild(raw: string): Promise<void> {
   if (engine.jobs.get(hung.jobId)?.status !== 'running') throw new Error('child: the hanging job is not running');
   await engine.flush();
   // The wait-time history is written in the background (not part of flush()); wait for it.
-  for (let i = 0; (await store.read('wait-history.json')) === undefined; i++) {
-    if (i > 500) throw new Error('child: wait-history.json was never written');
+  for (let i = 0; (await store.read('wait-history.jsonl')) === undefined; i++) {
+    if (i > 500) throw new Error('child: wait-history.jsonl was never written');
     await new Promise((r) => setTimeout(r, 20));
   }
   await engine.flush();
   ready({ finishedJobId: finished.id, hungJobId: hung.jobId, warnings } satisfies EngineChildReport);
+}
+
+/** A large selection (over the inline limit): its text goes to a content-addressed blob. */
+export const BIG_CODE = Array.from({ length: 2000 }, (_, i) => `  total += values[${i}]; // line ${i}`).join('\n');
+
+/**
+ * churn: READY at once, then opens the engine and works until killed: new questions two at a
+ * time, cache hits on earlier ones, large texts (blobs) — every kind of write, so a SIGKILL at
+ * a random moment lands in the middle of any of them.
+ */
+async function churn(store: FileTextStore): Promise<void> {
+  ready({ pid: process.pid });
+  const { engine } = await openEngine(store, new ScriptedModel());
+  for (let n = 0; ; n++) {
+    const tag = `${process.pid}-${n}`;
+    const big = n % 5 === 0;
+    const input = big
+      ? { kind: 'review' as const, instruction: `churn ${tag}`, target: { type: 'selection' as const, filePath: 'src/big.js', languageId: 'javascript', startLine: 1, endLine: 2000, code: BIG_CODE } }
+      : request(`churn ${tag}`);
+    const runs = [engine.review(input, big ? BIG_CODE : CODE), engine.review(request(n % 3 === 0 ? 'churn repeated' : `churn ${tag} b`), CODE)];
+    for (const r of await Promise.all(runs)) await engine.jobs.whenDone(r.jobId);
+  }
 }

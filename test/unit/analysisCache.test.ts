@@ -70,27 +70,85 @@ describe('AnalysisCache', () => {
     assert.match(warnings[0]!, /corrupted/);
   });
 
-  it('recovers from a truncated or garbage index', async () => {
-    for (const garbage of ['{"version":1,"entries":[{"key":', '\u0000\u0001binary', '[]', '{"version":1,"entries":[{"key":"nothex"}]}']) {
+  it('a leftover index of an earlier version (even garbage) is removed and hides nothing', async () => {
+    for (const garbage of ['{"version":1,"entries":[{"key":', '\u0000\u0001binary', '[]']) {
       const store = new MemoryTextStore();
+      const first = await AnalysisCache.open(store, { maxBytes: 1e6, warn: () => undefined });
+      await first.put(analysis(key(7)));
       store.files.set(CACHE_INDEX_FILE, garbage);
       const warnings: string[] = [];
       const cache = await AnalysisCache.open(store, { maxBytes: 1e6, warn: (w) => warnings.push(w) });
-      assert.equal(cache.size, 0);
-      assert.equal(warnings.length, 1, `no warning for ${JSON.stringify(garbage)}`);
-      await cache.put(analysis(key(7)));
       assert.equal((await cache.get(key(7)))?.key, key(7));
+      await cache.whenScanned();
+      assert.equal(cache.size, 1);
+      assert.equal(store.files.has(CACHE_INDEX_FILE), false);
+      assert.deepEqual(warnings, []);
     }
   });
 
-  it('clears everything', async () => {
+  it('clears everything, entries of other processes included, and leaves no orphans', async () => {
     const store = new MemoryTextStore();
     const cache = await AnalysisCache.open(store, { maxBytes: 1e6, warn: () => undefined });
+    const other = await AnalysisCache.open(store, { maxBytes: 1e6, warn: () => undefined });
     await cache.put(analysis(key(1)));
-    await cache.put(analysis(key(2), { filePath: 'b.ts' }));
+    await other.put(analysis(key(2), { filePath: 'b.ts' }));
     assert.equal(await cache.clear(), 2);
     assert.equal(cache.size, 0);
-    assert.deepEqual([...store.files.keys()], [CACHE_INDEX_FILE]);
+    assert.deepEqual([...store.files.keys()], []);
+    assert.equal(cache.fileStatus('src/a.ts', 'h1').state, 'none');
+  });
+
+  it('a put writes only its own files, however large the cache (no global index rewritten)', async () => {
+    const store = new MemoryTextStore();
+    const written: string[] = [];
+    const write = store.write.bind(store);
+    store.write = async (n, t) => {
+      written.push(n);
+      await write(n, t);
+    };
+    const cache = await AnalysisCache.open(store, { maxBytes: 1e9, warn: () => undefined });
+    for (let i = 1; i <= 300; i++) await cache.put(analysis(key(i), { filePath: `src/f${i % 10}.ts`, createdAt: i }));
+    written.length = 0;
+    await cache.put(analysis(key(999), { filePath: 'src/new.ts' }));
+    await cache.flush();
+    assert.deepEqual(written.map((n) => n.replace(/[0-9a-f]{32,}/, 'H')), ['analysis-H.json', 'cachefile-H.json']);
+  });
+
+  it('sees entries another process stored, at once, without reopening', async () => {
+    const store = new MemoryTextStore();
+    const a = await AnalysisCache.open(store, { maxBytes: 1e6, warn: () => undefined });
+    const b = await AnalysisCache.open(store, { maxBytes: 1e6, warn: () => undefined });
+    await a.put(analysis(key(3)));
+    assert.equal((await b.get(key(3)))?.key, key(3));
+    assert.equal(b.has(key(3)), true);
+  });
+
+  it('learns sizes in the background and evicts the least recently used beyond the limit on reopen', async () => {
+    let t = 1000;
+    const store = new MemoryTextStore(() => t);
+    const size = Buffer.byteLength(JSON.stringify(analysis(key(1))));
+    const big = await AnalysisCache.open(store, { maxBytes: 1e9, warn: () => undefined, now: () => t });
+    for (let i = 1; i <= 10; i++) {
+      t += 1000;
+      await big.put(analysis(key(i)));
+    }
+    const small = await AnalysisCache.open(store, { maxBytes: size * 4, warn: () => undefined, now: () => t });
+    await small.whenScanned();
+    await small.flush();
+    const left = [...store.files.keys()].filter((n) => n.startsWith('analysis-')).sort();
+    assert.ok(left.length <= 4 && left.length >= 3, left.join(', '));
+    assert.deepEqual(left, left.filter((n) => ['7', '8', '9', 'a'].some((d) => n === `analysis-${key(parseInt(d, 16))}.json`)), 'the newest stay');
+  });
+
+  it('moves an entry file over the size limit aside unread, and names it', async () => {
+    const store = new MemoryTextStore();
+    const warnings: string[] = [];
+    const cache = await AnalysisCache.open(store, { maxBytes: 1e9, warn: (w) => warnings.push(w) });
+    store.files.set(`analysis-${key(5)}.json`, 'x'.repeat(17 * 1024 * 1024));
+    assert.equal(await cache.get(key(5)), undefined);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, new RegExp(`analysis-${key(5)}\\.json is 17\\.0 MB, over the 16\\.0 MB limit; it was moved aside as aside-\\d+-analysis-${key(5)}\\.json`));
+    assert.equal(store.files.has(`analysis-${key(5)}.json`), false);
   });
 
   it('refuses an entry larger than the whole limit without evicting others', async () => {

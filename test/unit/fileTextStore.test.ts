@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTextStore } from '../../src/node/fileTextStore';
@@ -163,5 +163,54 @@ describe('FileTextStore', () => {
     rmSync(join(dir, 'a.json'));
     mkdirSync(join(dir, 'a.json'));
     await assert.rejects(store.read('a.json'), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
+  });
+
+  it('lists files by prefix (not temp files, not lock directories), stats, renames and touches', async () => {
+    const store = new FileTextStore(dir);
+    assert.deepEqual(await store.list('job-'), [], 'a missing directory lists nothing');
+    await store.write('job-1.json', 'one');
+    await store.write('job-2.json', 'two!');
+    await store.write('other.json', 'x');
+    writeFileSync(join(dir, `job-3.json.${process.pid}.abcd1234.tmp`), 'half');
+    mkdirSync(join(dir, 'job-4.lockable.lock'));
+    assert.deepEqual((await store.list('job-')).sort(), ['job-1.json', 'job-2.json']);
+    assert.equal((await store.stat('job-2.json'))?.size, 4);
+    assert.equal(await store.stat('missing.json'), undefined);
+    assert.equal(await store.stat('job-4.lockable.lock'), undefined, 'a directory is not a stored file');
+    await store.rename('job-1.json', 'aside-1-job-1.json');
+    assert.equal(await store.read('aside-1-job-1.json'), 'one');
+    assert.equal(await store.read('job-1.json'), undefined);
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(join(dir, 'job-2.json'), old, old);
+    await store.touch('job-2.json');
+    assert.ok((await store.stat('job-2.json'))!.mtimeMs > Date.now() - 60_000, 'touched now');
+    await store.touch('never.json');
+    assert.equal(existsSync(join(dir, 'never.json')), false, 'touch creates nothing');
+  });
+
+  it('sweeps temp files and locks left by dead processes, and keeps those of live ones', async () => {
+    const store = new FileTextStore(dir);
+    await store.write('a.json', 'x');
+    const deadPid = 2 ** 22 + 12345; // above pid_max on Linux: no such process
+    writeFileSync(join(dir, `a.json.${deadPid}.00ff00ff.tmp`), 'left by a killed writer');
+    writeFileSync(join(dir, `a.json.${process.pid}.00ff00ff.tmp`), 'a write of this process under way');
+    mkdirSync(join(dir, 'dead.lockable.lock'));
+    writeFileSync(join(dir, `dead.lockable.claim-${deadPid}-abcd`), '');
+    mkdirSync(join(dir, 'live.lockable.lock'));
+    writeFileSync(join(dir, `live.lockable.claim-${process.pid}-abcd`), '');
+    assert.equal(await store.sweepTempFiles(), 2);
+    assert.deepEqual(readdirSync(dir).sort(), ['a.json', `a.json.${process.pid}.00ff00ff.tmp`, `live.lockable.claim-${process.pid}-abcd`, 'live.lockable.lock']);
+  });
+
+  it('a lock whose holder was killed is taken over at once after the sweep', async () => {
+    const store = new FileTextStore(dir);
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(join(dir, 'wait-history.lockable.lock'));
+    writeFileSync(join(dir, `wait-history.lockable.claim-${2 ** 22 + 7}-beef`), '');
+    await store.sweepTempFiles();
+    const order: string[] = [];
+    await Promise.all([1, 2].map((n) => store.withLock('wait-history', async () => void order.push(`in${n}`, `out${n}`))));
+    assert.ok(order.join() === 'in1,out1,in2,out2' || order.join() === 'in2,out2,in1,out1', order.join());
+    assert.deepEqual(readdirSync(dir), [], 'no lock or claim left after use');
   });
 });

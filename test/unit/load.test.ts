@@ -153,9 +153,10 @@ describe('Load: ReviewEngine under many concurrent jobs', function () {
 
     // The persisted history is bounded (newest 100), all of them finished.
     await engine.flush();
-    const persisted = JSON.parse(store.files.get('jobs.json') ?? '{}') as { jobs: Array<{ id: string; status: string }> };
-    assert.equal(persisted.jobs.length, 100);
-    assert.ok(persisted.jobs.every((j) => j.status === 'succeeded' && listed.has(j.id)));
+    await engine.jobs.compact();
+    const persisted = [...store.files.keys()].filter((k) => k.startsWith('job-')).map((k) => (JSON.parse(store.files.get(k)!) as { job: { id: string; status: string } }).job);
+    assert.equal(persisted.length, 100);
+    assert.ok(persisted.every((j) => j.status === 'succeeded' && listed.has(j.id)));
     // One reservation and one job line per job.
     assert.equal(store.files.get('ledger.jsonl')?.trim().split('\n').filter((l) => l.startsWith('{"type":"job"')).length, n);
     assert.deepEqual(warnings, []);

@@ -10,10 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_INDEX_FILE } from '../../src/core/analysisCache';
-import { JOBS_FILE } from '../../src/core/jobStore';
-import type { TextStore } from '../../src/core/storage';
+import { JOB_FILE_PREFIX, JOBS_FILE } from '../../src/core/jobStore';
+import type { ListableTextStore } from '../../src/core/storage';
 import { FileTextStore } from '../../src/node/fileTextStore';
+import { rng } from '../support/seededRandom';
 import {
+  BIG_CODE,
   CODE,
   CRASH_CHILD_ENV,
   HANG_MARKER,
@@ -30,7 +32,7 @@ import {
 } from '../support/crashChild';
 
 const LEDGER_FILE = 'ledger.jsonl';
-const WAIT_FILE = 'wait-history.json';
+const WAIT_FILE = 'wait-history.jsonl';
 
 const childArg = process.env[CRASH_CHILD_ENV];
 if (childArg !== undefined) {
@@ -124,6 +126,7 @@ if (childArg !== undefined) {
         assert.ok(engine.ledger.spent().todayUsd >= held.costUsd, 'and it counts against the budget after the restart');
         // Wait-time history and analysis cache.
         assert.equal(engine.waits.samples().length, 1);
+        await engine.cache.whenScanned();
         assert.equal(engine.cache.size, 1);
         const again = await engine.review(request('finish this one'), CODE);
         assert.equal(again.fromCache, true);
@@ -152,8 +155,37 @@ if (childArg !== undefined) {
         assert.equal(third.engine.jobs.get(report.hungJobId)?.status, 'interrupted');
         assert.equal(third.engine.jobs.get(rerun.id)?.status, 'succeeded');
         assert.deepEqual(new Set(third.engine.ledger.records().map((r) => r.jobId)), new Set([report.finishedJobId, report.hungJobId, again.jobId, rerun.id]));
+        await third.engine.cache.whenScanned();
         assert.equal(third.engine.cache.size, 2);
         assert.deepEqual(tmpFiles(), []);
+      });
+
+      it('kill -9 at 40 random points of a busy engine: no corruption, no stray temp files or locks', async function () {
+        this.timeout(180_000);
+        const rand = rng(40);
+        for (let run = 0; run < 40; run++) {
+          await runChildAndKill<{ pid: number }>('churn', Math.floor(rand() * 400));
+          const store = new FileTextStore(dir);
+          const { engine, warnings } = await openEngine(store, new ScriptedModel());
+          await store.sweep();
+          await engine.cache.whenScanned();
+          assert.deepEqual(warnings, [], `run ${run}: nothing torn at open`);
+          assert.deepEqual(readdirSync(dir).filter((f) => /\.(tmp|lock)$|\.claim-/.test(f) || f.startsWith('aside-')), [], `run ${run}: leftovers`);
+          // Every entry and record on disk reads back whole.
+          for (const f of readdirSync(dir).filter((n) => /^analysis-[0-9a-f]+\.json$/.test(n))) {
+            assert.ok(await engine.cache.get(f.slice('analysis-'.length, -'.json'.length)), `run ${run}: ${f}`);
+          }
+          for (const job of engine.jobs.list().filter((j) => j.textRefs)) {
+            assert.equal((await engine.jobs.fullRequest(job.id))?.target.code, BIG_CODE, `run ${run}: ${job.id} lost its text`);
+          }
+          assert.deepEqual(warnings, [], `run ${run}: nothing torn when read`);
+          // A question the killed child was asking is not left claimed: the open sweeps its claim.
+          for (let i = 0; readdirSync(dir).some((f) => f.startsWith('inflight-')); i++) {
+            if (i > 200) assert.fail(`run ${run}: claims left: ${readdirSync(dir).filter((f) => f.startsWith('inflight-')).join(', ')}`);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          await engine.flush();
+        }
       });
 
       it('a file being rewritten when the process dies holds the old or the new content, never a mix', async () => {
@@ -232,13 +264,34 @@ if (childArg !== undefined) {
         );
       });
 
-      it('keeps an unreadable jobs.json aside with a warning and starts a new history', async () => {
+      const jobFiles = () => readdirSync(dir).filter((f) => f.startsWith(JOB_FILE_PREFIX));
+      /** The job history as an earlier version stored it: one jobs.json, no per-job files. */
+      function asLegacyHistory(extra: unknown[] = []): string {
+        const jobs = jobFiles().map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { job: unknown }).job);
+        for (const f of jobFiles()) rmSync(join(dir, f));
+        return JSON.stringify({ version: 1, jobs: [...jobs, ...extra] });
+      }
+
+      it('migrates a jobs.json of an earlier version to per-job files, once', async () => {
+        const first = await populate();
+        writeFileSync(join(dir, JOBS_FILE), asLegacyHistory());
+        const { engine, warnings, job } = await openAndRunOne('after migration');
+        assert.deepEqual(warnings, []);
+        assert.deepEqual(new Set(engine.jobs.list().map((j) => j.id)), new Set([first, job.id]));
+        assert.equal(fsModule.existsSync(join(dir, JOBS_FILE)), false, 'the old file is gone once migrated');
+        assert.equal(jobFiles().length, 2);
+        const reopened = await openEngine(new FileTextStore(dir), new ScriptedModel());
+        assert.deepEqual(reopened.warnings, []);
+        assert.equal(reopened.engine.jobs.list().length, 2);
+      });
+
+      it('keeps an unreadable jobs.json (earlier version) aside with a warning and starts a new history', async () => {
         await populate();
-        const valid = readFileSync(join(dir, JOBS_FILE), 'utf8');
+        const valid = asLegacyHistory();
         const variants = ['', valid.slice(0, Math.floor(valid.length / 2)), '\u0000\u0000\u0000\u0000', '[]', '{"version":2,"jobs":[]}', 'null'];
         for (const [i, garbage] of variants.entries()) {
           writeFileSync(join(dir, JOBS_FILE), garbage);
-          for (const f of readdirSync(dir).filter((n) => n.startsWith('jobs.unreadable-'))) rmSync(join(dir, f));
+          for (const f of [...readdirSync(dir).filter((n) => n.startsWith('jobs.unreadable-')), ...jobFiles()]) rmSync(join(dir, f));
           const { engine, warnings, job } = await openAndRunOne(`after broken history ${i}`);
           const historyWarnings = warnings.filter((w) => /job history/.test(w));
           assert.equal(historyWarnings.length, 1, `variant ${i}: ${warnings.join('\n')}`);
@@ -257,33 +310,43 @@ if (childArg !== undefined) {
 
       it('drops unreadable job records but keeps the readable ones', async () => {
         const first = await populate();
-        const file = JSON.parse(readFileSync(join(dir, JOBS_FILE), 'utf8')) as { version: 1; jobs: unknown[] };
-        file.jobs.push({ id: 'broken', status: 'running' }, 42, null);
-        writeFileSync(join(dir, JOBS_FILE), JSON.stringify(file));
+        writeFileSync(join(dir, JOBS_FILE), asLegacyHistory([{ id: 'broken', status: 'running' }, 42, null]));
         const { engine, warnings } = await openAndRunOne('second');
         assert.deepEqual(warnings, ['Dropped 3 unreadable job record(s) from the history.']);
         assert.equal(engine.jobs.get(first)?.status, 'succeeded');
         assert.equal(engine.jobs.list().length, 2);
       });
 
-      it('resets an unreadable analysis cache index with a warning and caches again', async () => {
+      it('moves an unreadable per-job file aside, names it, and keeps the other jobs', async () => {
+        const first = await populate('first');
+        const second = await populate('second');
+        const broken = jobFiles().find((f) => f.endsWith(`-${second}.json`));
+        assert.ok(broken);
+        const torn = readFileSync(join(dir, broken), 'utf8').slice(0, 40);
+        writeFileSync(join(dir, broken), torn);
+        const { engine, warnings } = await openEngine(new FileTextStore(dir), new ScriptedModel());
+        assert.equal(warnings.length, 1, warnings.join('\n'));
+        assert.match(warnings[0]!, new RegExp(`1 job history record\\(s\\) were unreadable and were moved aside \\(aside-\\d+-${broken.replace(/[.]/g, '\\.')}\\)`));
+        assert.deepEqual(engine.jobs.list().map((j) => j.id), [first]);
+        const aside = readdirSync(dir).find((f) => f.startsWith('aside-') && f.endsWith(broken));
+        assert.equal(readFileSync(join(dir, aside!), 'utf8'), torn, 'kept for the user, not deleted');
+        assert.deepEqual((await openEngine(new FileTextStore(dir), new ScriptedModel())).warnings, []);
+      });
+
+      it('an analysis cache index left by an earlier version (even garbage) hides nothing and is removed', async () => {
         await populate();
-        const valid = readFileSync(join(dir, CACHE_INDEX_FILE), 'utf8');
-        for (const [i, garbage] of ['', valid.slice(0, -7), '\u0000binary\u0001', '{"version":1}', '[{"key":"x"}]'].entries()) {
+        for (const [i, garbage] of ['', '\u0000binary\u0001', '{"version":1}', '{"version":1,"entries":[]}'].entries()) {
           writeFileSync(join(dir, CACHE_INDEX_FILE), garbage);
           const model = new ScriptedModel();
           const { engine, warnings } = await openEngine(new FileTextStore(dir), model);
-          assert.equal(warnings.length, 1, `variant ${i}: ${warnings.join('\n')}`);
-          assert.match(warnings[0]!, /analysis cache index was unreadable/);
-          assert.equal(engine.cache.size, 0);
-          const redo = await engine.review(request('first'), CODE);
-          assert.equal(redo.fromCache, false, 'the lost analysis is redone');
-          assert.equal((await engine.jobs.whenDone(redo.jobId)).status, 'succeeded');
+          const hit = await engine.review(request('first'), CODE);
+          assert.equal(hit.fromCache, true, `variant ${i}: the entry file answers without any index`);
+          await engine.cache.whenScanned();
           await engine.flush();
-          const reopened = await openEngine(new FileTextStore(dir), new ScriptedModel());
-          assert.deepEqual(reopened.warnings, []);
-          assert.equal((await reopened.engine.review(request('first'), CODE)).fromCache, true, `variant ${i}: cached again`);
-          await reopened.engine.flush();
+          assert.deepEqual(warnings, [], `variant ${i}`);
+          assert.equal(engine.cache.size, 1);
+          assert.equal(fsModule.existsSync(join(dir, CACHE_INDEX_FILE)), false, `variant ${i}: the old index is gone`);
+          assert.equal(model.calls.length, 0);
         }
       });
 
@@ -297,11 +360,15 @@ if (childArg !== undefined) {
           else writeFileSync(join(dir, entry), garbage);
           const model = new ScriptedModel();
           const { engine, warnings } = await openEngine(new FileTextStore(dir), model);
-          assert.deepEqual(warnings, [], 'the index alone is read at open');
+          assert.deepEqual(warnings, [], 'no entry is read at open');
           const redo = await engine.review(request('first'), CODE);
           assert.equal(redo.fromCache, false, `variant ${i}`);
-          assert.equal(warnings.length, 1, `variant ${i}: ${warnings.join('\n')}`);
-          assert.match(warnings[0]!, /Dropped a corrupted analysis cache entry for src\/avg\.js/);
+          if (garbage === undefined) {
+            assert.deepEqual(warnings, [], 'a missing entry is simply not cached');
+          } else {
+            assert.equal(warnings.length, 1, `variant ${i}: ${warnings.join('\n')}`);
+            assert.match(warnings[0]!, /Dropped a corrupted analysis cache entry for src\/avg\.js/);
+          }
           assert.equal((await engine.jobs.whenDone(redo.jobId)).status, 'succeeded');
           assert.equal(model.calls.length, 1);
           await engine.flush();
@@ -310,6 +377,33 @@ if (childArg !== undefined) {
           assert.equal(again.fromCache, true);
           await engine.flush();
         }
+      });
+
+      it('a 1 GB file in the data folder is detected before reading, moved aside and named; the rest keeps working', async () => {
+        const first = await populate();
+        const jobFile = jobFiles()[0]!;
+        const entry = readdirSync(dir).find((f) => /^analysis-[0-9a-f]+\.json$/.test(f))!;
+        // Sparse files: 1 GB by size, nothing on the disk. Reading any whole would fail ("Invalid string length").
+        for (const name of [JOBS_FILE, jobFile, WAIT_FILE, entry]) {
+          writeFileSync(join(dir, name), "", { flag: "a" });
+          fsModule.truncateSync(join(dir, name), 1024 ** 3);
+        }
+        const model = new ScriptedModel();
+        const { engine, warnings } = await openEngine(new FileTextStore(dir), model);
+        const hit = await engine.review(request('first'), CODE);
+        assert.equal(hit.fromCache, false, 'the oversized entry is not an answer');
+        const done = await engine.jobs.whenDone(hit.jobId);
+        assert.equal(done.status, 'succeeded', 'the rest keeps working');
+        await engine.flush();
+        for (const name of [JOBS_FILE, jobFile, WAIT_FILE, entry]) {
+          const said = warnings.filter((w) => w.includes(` ${name} is 1.0 GB, over the `) && /moved aside as aside-\d+-/.test(w));
+          assert.equal(said.length, 1, `${name}:\n${warnings.join('\n')}`);
+          assert.ok(readdirSync(dir).some((f) => f.startsWith('aside-') && f.endsWith(name)), `${name} moved aside`);
+        }
+        assert.equal(engine.jobs.get(first), undefined, 'the oversized record is set aside, not read');
+        const reopened = await openEngine(new FileTextStore(dir), new ScriptedModel());
+        assert.deepEqual(reopened.warnings, [], 'said once: the files are out of the way');
+        assert.equal((await reopened.engine.review(request('first'), CODE)).fromCache, true);
       });
 
       it('resets an unreadable wait-time history with a warning', async () => {
@@ -325,16 +419,18 @@ if (childArg !== undefined) {
         await populate();
         for (const f of readdirSync(dir)) writeFileSync(join(dir, f), '\u0000{"garbage');
         const { warnings, job, model } = await openAndRunOne('everything broken');
-        assert.ok(warnings.some((w) => /job history file was unreadable/.test(w)), warnings.join('\n'));
+        assert.ok(warnings.some((w) => /job history record\(s\) were unreadable and were moved aside/.test(w)), warnings.join('\n'));
         assert.ok(warnings.some((w) => /Cost ledger/.test(w)));
-        assert.ok(warnings.some((w) => /analysis cache index was unreadable/.test(w)));
         assert.ok(warnings.some((w) => /wait-time history was unreadable/.test(w)));
         assert.equal(model.calls.length, 1);
         await waitForFile(WAIT_FILE);
         const reopened = await openEngine(new FileTextStore(dir), new ScriptedModel());
         assert.equal(reopened.engine.jobs.get(job.id)?.status, 'succeeded');
         assert.equal(reopened.engine.ledger.records().length, 1);
-        assert.equal(reopened.engine.cache.size, 1);
+        // The new answer and the garbage entry of the first (dropped with a warning when asked).
+        await reopened.engine.cache.whenScanned();
+        assert.equal(reopened.engine.cache.size, 2);
+        assert.equal((await reopened.engine.review(request('everything broken'), CODE)).fromCache, true);
         // Only the ledger's torn line is still skipped (the ledger is append-only, never rewritten).
         assert.ok(
           reopened.warnings.every((w) => /Cost ledger/.test(w)),
@@ -423,19 +519,25 @@ if (childArg !== undefined) {
         await engine.flush();
         assert.ok(warnings.some((w) => /Could not save the job history: EROFS/.test(w)), warnings.join('\n'));
         assert.ok(warnings.some((w) => /Could not write the analysis cache: EROFS/.test(w)), warnings.join('\n'));
+        assert.equal(warnings.filter((w) => /Could not save the job history/.test(w)).length, 1, 'said once, not per state change');
         assert.equal(engine.ledger.records().length, 1, 'the ledger appends, so it still records the spend');
         assert.deepEqual(tmpFiles(), []);
         assert.deepEqual(
-          readdirSync(dir).filter((f) => f !== LEDGER_FILE),
+          readdirSync(dir).filter((f) => f !== LEDGER_FILE && f !== WAIT_FILE),
           [],
-          'nothing half-written is left',
+          'nothing half-written is left (only the append-only logs were written)',
         );
       });
 
       /** A FileTextStore whose appends fail (a full disk hits the ledger). */
-      function failingAppendStore(): TextStore {
+      function failingAppendStore(): ListableTextStore {
         const store = new FileTextStore(dir);
         return {
+          list: (p) => store.list(p),
+          stat: (n) => store.stat(n),
+          rename: (a, b) => store.rename(a, b),
+          touch: (n) => store.touch(n),
+          create: (n, t) => store.create(n, t),
           read: (n) => store.read(n),
           write: (n, t) => store.write(n, t),
           remove: (n) => store.remove(n),

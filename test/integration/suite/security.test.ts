@@ -46,7 +46,7 @@ describe('API key hygiene', () => {
       if (readFileSync(file).includes(SENTINEL)) leaks.push(file);
     }
     assert.ok(scanned.some((f) => f.endsWith('ledger.jsonl')), `the ledger was scanned (${scanned.length} files)`);
-    assert.ok(scanned.some((f) => f.endsWith('jobs.json')), 'the job history was scanned');
+    assert.ok(scanned.some((f) => /job-[\w-]+\.json$/.test(f)), 'the job history was scanned');
     assert.ok(scanned.some((f) => /analysis-[0-9a-f]+\.json$/.test(f)), 'a cache entry was scanned');
     assert.ok(scanned.some((f) => /Deep Review\.log$/.test(f)), 'the Deep Review log was scanned');
     assert.deepEqual(leaks, []);

@@ -9,7 +9,7 @@ import { ModelError } from '../../../src/core/modelError';
 import { resolveTierSpecs } from '../../../src/core/modelSettings';
 import { ReviewEngine, type EngineSettings } from '../../../src/core/reviewEngine';
 import type { ReviewRequestInput } from '../../../src/core/request';
-import { MemoryTextStore, type TextStore } from '../../../src/core/storage';
+import { MemoryTextStore, type ListableTextStore } from '../../../src/core/storage';
 
 export const KEY = 'sk-batch-SENTINEL-KEY-0042';
 
@@ -68,12 +68,12 @@ export interface Harness {
   engine: ReviewEngine;
   batches: BatchService;
   timers: ManualTimers;
-  store: TextStore;
+  store: ListableTextStore;
   warnings: string[];
 }
 
 /** An engine and batch service as a fresh process would open them over `store`. */
-export async function openHarness(provider: BatchProviderId, baseUrl: string, store: TextStore = new MemoryTextStore(), overrides: Partial<EngineSettings> = {}): Promise<Harness> {
+export async function openHarness(provider: BatchProviderId, baseUrl: string, store: ListableTextStore = new MemoryTextStore(), overrides: Partial<EngineSettings> = {}): Promise<Harness> {
   const warnings: string[] = [];
   const s = () => settings(provider, baseUrl, overrides);
   const engine = await ReviewEngine.open({
