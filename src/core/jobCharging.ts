@@ -36,7 +36,7 @@ export async function reserveBeforeSending(job: JobRecord, worst: WorstCase, ctx
     decision = await ctx.ledger.reserve(reservation, (spent) => checkBudget(worst, ctx.withQueued(spent), ctx.budget, ctx.hints));
   } catch (err) {
     // Counted in memory even so; the job goes ahead rather than fail on a disk error.
-    ctx.warn(`Could not write the cost reservation to the ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
+    ctx.ledger.reportWriteFailure(err);
     return undefined;
   }
   if (decision.allowed) return undefined;

@@ -390,9 +390,17 @@ export class CostLedger {
       });
     } catch (err) {
       if (entered) throw err;
-      this.warnOnce('lock', `Could not lock the cost ledger (${err instanceof Error ? err.message : String(err)}); budgets are checked against this window's view only.`);
+      this.reportWriteFailure(err);
       return fn();
     }
+  }
+
+  /**
+   * A read-only or full disk is said once per session, whichever write hit it first (the lock,
+   * a reservation or a record): the spend is still counted in memory.
+   */
+  reportWriteFailure(err: unknown): void {
+    this.warnOnce('write', `Could not write the cost ledger (${err instanceof Error ? err.message : String(err)}); spend is counted for this session only and budgets are checked against this window's view.`);
   }
 
   private warnUnreadable(unreadable: number[]): void {

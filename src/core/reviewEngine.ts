@@ -455,10 +455,7 @@ export class ReviewEngine {
     try {
       await this.ledger.append(record);
     } catch (err) {
-      // A read-only or full disk is said once per session, not on every answer.
-      if (this.ledgerWriteFailed) return;
-      this.ledgerWriteFailed = true;
-      this.deps.warn(`Could not write the cost ledger (${err instanceof Error ? err.message : String(err)}); this job's cost is counted for this session only.`);
+      this.ledger.reportWriteFailure(err);
     }
   }
 
@@ -476,7 +473,6 @@ export class ReviewEngine {
   }
 
   private waitWrite: Promise<void> = Promise.resolve();
-  private ledgerWriteFailed = false;
 
   ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
     const u = cached ? undefined : job.usage;
