@@ -34,7 +34,7 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
     bar.append(h('span', { class: 'value' }, d.usd > 0 ? usd(d.usd) : ''), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, dated ? d.date.slice(5) : ''));
     chart.append(bar);
   }
-  chart.prepend(h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', {}, usd(max)), h('span', {}, usd(0))));
+  chart.prepend(h('div', { class: 'axis', 'aria-hidden': 'true' }, h('span', {}, usd(max)), h('span', {}, '$0')));
   // CSP forbids inline styles in markup; set heights through the CSSOM instead.
   for (const fill of chart.querySelectorAll<HTMLElement>('.fill')) fill.style.height = `${fill.dataset.height ?? '0'}%`;
 

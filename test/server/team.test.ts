@@ -185,6 +185,13 @@ describe('team mode: server, worker and clients (PostgreSQL)', function () {
     assert.ok(a.team.todayUsd > 0);
     assert.equal(a.team.todayUsd, b.team.todayUsd);
     assert.ok(Math.abs(a.member.todayUsd + b.member.todayUsd - a.team.todayUsd) < 1e-12, 'members’ spend adds up to the team’s');
-    assert.ok(a.member.todayUsd === 0 || b.member.todayUsd === 0, 'one provider call was charged to one member');
+    // The question both asked (a job with two members' submissions) was charged once, to one member.
+    const joined = await sql.query(
+      `SELECT s.job_id, (SELECT count(*)::int FROM usage u WHERE u.job_id = s.job_id) AS attempts,
+              (SELECT count(DISTINCT u.member_id)::int FROM usage u WHERE u.job_id = s.job_id) AS payers
+         FROM submissions s WHERE s.job_id IS NOT NULL GROUP BY s.job_id HAVING count(DISTINCT s.member_id) > 1`,
+    );
+    assert.ok(joined.rows.length >= 1, 'a joined question exists');
+    for (const row of joined.rows) assert.deepEqual({ attempts: row.attempts, payers: row.payers }, { attempts: 1, payers: 1 }, 'one provider call was charged to one member');
   });
 });
