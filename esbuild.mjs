@@ -4,7 +4,7 @@
 //   node esbuild.mjs --watch       rebuild on change (problem-matcher friendly output)
 //   node esbuild.mjs --tests       also bundle test/ into out/ for the three test levels
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -87,6 +87,8 @@ function testEntries(dir, suffix) {
 }
 
 if (tests) {
+  // Bundles of tests that were moved or deleted would still run: start from an empty folder.
+  rmSync('out/test', { recursive: true, force: true });
   const testCommon = { bundle: true, sourcemap: 'inline', platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
   builds.push(
     { ...testCommon, entryPoints: testEntries('test/unit', '.test.ts'), outdir: 'out/test/unit', outbase: 'test/unit' },

@@ -15,8 +15,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCostReport } from '../src/core/costReport';
-import { CostLedger, type LedgerRecord } from '../src/core/ledger';
+import { buildCostReport } from '../src/core/cost/costReport';
+import { CostLedger, type LedgerRecord } from '../src/core/cost/ledger';
 import { FileTextStore } from '../src/node/fileTextStore';
 import { rng } from '../test/support/seededRandom';
 import { machine } from './machine';

@@ -8,12 +8,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnalysisCache, type CachedAnalysis } from '../src/core/analysisCache';
-import { hashText } from '../src/core/contentHash';
-import type { JobRecord } from '../src/core/job';
-import { JobStore } from '../src/core/jobStore';
+import { AnalysisCache, type CachedAnalysis } from '../src/core/cache/analysisCache';
+import { hashText } from '../src/core/cache/contentHash';
+import type { JobRecord } from '../src/core/jobs/job';
+import { JobStore } from '../src/core/jobs/jobStore';
 import type { ModelClient, ModelEvent } from '../src/core/modelClient';
-import { resolveTierSpecs } from '../src/core/modelSettings';
+import { resolveTierSpecs } from '../src/core/routing/modelSettings';
 import { ReviewEngine, type EngineSettings } from '../src/core/reviewEngine';
 import { FileTextStore } from '../src/node/fileTextStore';
 import { machine } from './machine';

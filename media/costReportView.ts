@@ -1,7 +1,7 @@
 // The cost report: today / month / session, spend per day as a small bar chart, per model and
 // per tier (jobs, success rate, average cost, cost per successful task).
 import type { PanelCostReport } from '../src/protocol/panelMessages';
-import { formatSpend, formatUsd } from '../src/core/money';
+import { formatSpend, formatUsd } from '../src/core/cost/money';
 import { h } from './dom';
 
 /** Dollars; '—' where there is nothing to average (an unknown cost is shown with spend()). */

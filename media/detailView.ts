@@ -6,7 +6,7 @@ import { h, icon } from './dom';
 import { blockAppender, BLOCK_CHARS } from './liveText';
 import { renderMarkdown } from './markdown';
 import { request } from './requests';
-import { formatUsd } from '../src/core/money';
+import { formatUsd } from '../src/core/cost/money';
 
 const SEVERITY_ICON: Record<PanelFinding['severity'], string> = { critical: 'error', high: 'error', medium: 'warning', low: 'info', info: 'lightbulb' };
 const LOW_CONFIDENCE = 0.5;

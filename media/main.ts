@@ -10,7 +10,7 @@ import { h, icon } from './dom';
 import { startLive, type LiveStream } from './liveText';
 import { settle } from './requests';
 import { vscode } from './vscodeApi';
-import { formatUsd } from '../src/core/money';
+import { formatUsd } from '../src/core/cost/money';
 
 let keepReasoningExpanded = false;
 let jobs: PanelJobSummary[] = [];

@@ -5,19 +5,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { buildDebugRequest } from './core/batching';
+import { buildDebugRequest } from './core/requests/batching';
 import { KEYED_PROVIDER_ORDER, PROVIDER_CATALOG } from './core/providers/catalog';
-import { RequestInputError, rangeRequest, wholeFileRequest } from './core/rangeRequest';
-import { buildCostReport, formatCostReportText } from './core/costReport';
-import type { JobEvent, JobRecord } from './core/job';
+import { RequestInputError, rangeRequest, wholeFileRequest } from './core/requests/rangeRequest';
+import { buildCostReport, formatCostReportText } from './core/cost/costReport';
+import type { JobEvent, JobRecord } from './core/jobs/job';
 import { isModelError } from './core/modelError';
 import type { ProviderId } from './core/modelClient';
-import { missingModelMessage, resolveTierSpecs } from './core/modelSettings';
-import { languageIdForPath } from './core/languageIds';
+import { missingModelMessage, resolveTierSpecs } from './core/routing/modelSettings';
+import { languageIdForPath } from './core/requests/languageIds';
 import { createModelClient } from './core/providers/providerFactory';
 import { ReviewEngine, type EngineSettings } from './core/reviewEngine';
-import type { ReviewRequestInput } from './core/request';
-import { waitLine } from './core/waitDescription';
+import type { ReviewRequestInput } from './core/requests/request';
+import { waitLine } from './core/routing/waitDescription';
 import { FileTextStore } from './node/fileTextStore';
 import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliArgs';
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
@@ -28,7 +28,7 @@ import { reviewOnServer } from './cli/teamReview';
 import { cliContext, reviewChanges } from './cli/cliChanges';
 import { costCommand } from './cli/cliCost';
 import { CLI_BUDGET_HINTS, cliPriceOverrides, loadPricesFile, parsePriceFlags } from './cli/cliPrices';
-import { formatUsd } from './core/money';
+import { formatUsd } from './core/cost/money';
 
 const keyEnvVar = (p: ProviderId): string | undefined => PROVIDER_CATALOG[p].keyEnvVar;
 

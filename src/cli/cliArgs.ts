@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import { maskUrlCredentials } from '../core/providers/urlCredentials';
-import type { ModelTier, ReasoningEffort } from '../core/request';
+import type { ModelTier, ReasoningEffort } from '../core/requests/request';
 import { parseBatchCommand, type JobsCommand, type ResultCommand } from './cliBatch';
 
 const KEY_VARS = PROVIDER_IDS.flatMap((p) => (PROVIDER_CATALOG[p].needsKey && PROVIDER_CATALOG[p].keyEnvVar ? [PROVIDER_CATALOG[p].keyEnvVar] : []));

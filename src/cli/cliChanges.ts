@@ -3,15 +3,15 @@
 // (guidelines, definitions) that single-file CLI reviews send.
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { BudgetLimits } from '../core/budget';
+import type { BudgetLimits } from '../core/cost/budget';
 import { planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan, type SkippedChangeFile } from '../core/changes/changeReview';
 import { pieceLabel, type ContextPiece } from '../core/context/contextPiece';
 import { DEFAULT_DEFINITION_LIMITS, calledIdentifiers, searchDefinitions } from '../core/context/definitionSearch';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext, type ReviewContext } from '../core/context/reviewContext';
-import { jobToMarkdown } from '../core/jobReport';
-import type { ReviewRequestInput } from '../core/request';
+import { jobToMarkdown } from '../core/jobs/jobReport';
+import type { ReviewRequestInput } from '../core/requests/request';
 import type { ReviewEngine } from '../core/reviewEngine';
 import { GitError, changeSourceFor, gitRepoFiles, parseChangeSpec, readWorkingTree, repositoryRoot } from '../node/git';
 import { UsageError, type ReviewCommand } from './cliArgs';

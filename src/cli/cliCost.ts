@@ -1,8 +1,8 @@
 // `deep-review cost`: today's and this month's totals, then the cost report. Unpriced jobs are
 // counted as such ("$0.42 + 3 unpriced"), never as $0.
-import { buildCostReport, formatCostReportText } from '../core/costReport';
-import { CostLedger, type LedgerTotals } from '../core/ledger';
-import { formatSpend } from '../core/money';
+import { buildCostReport, formatCostReportText } from '../core/cost/costReport';
+import { CostLedger, type LedgerTotals } from '../core/cost/ledger';
+import { formatSpend } from '../core/cost/money';
 import type { TextStore } from '../core/storage';
 import type { WarningSink } from '../core/warnings';
 

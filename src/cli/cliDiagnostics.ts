@@ -1,7 +1,7 @@
 // Reads `--diagnostics <file.json>`: an array of problems in Deep Review's own shape
 // (1-based lines) or in the LSP / VS Code shape (0-based `range`, numeric severity).
 import * as z from 'zod';
-import { diagnosticSchema, type Diagnostic } from '../core/request';
+import { diagnosticSchema, type Diagnostic } from '../core/requests/request';
 import { UsageError } from './cliArgs';
 
 const lspSeverity = ['error', 'warning', 'information', 'hint'] as const;

@@ -1,6 +1,6 @@
 // Renders a finished job for the terminal: text, the documented JSON object, Markdown, HTML.
-import type { JobRecord } from '../core/job';
-import { jobToHtml, jobToMarkdown } from '../core/jobReport';
+import type { JobRecord } from '../core/jobs/job';
+import { jobToHtml, jobToMarkdown } from '../core/jobs/jobReport';
 import type { OutputFormat } from './cliArgs';
 
 /** The `--format json` object. Its keys are documented in the README; keep them stable. */

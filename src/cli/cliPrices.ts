@@ -7,8 +7,8 @@
 // (USD per million tokens; cachedInput is optional and defaults to input).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BudgetHints } from '../core/budget';
-import { parsePriceOverrides, type PriceOverrides } from '../core/prices';
+import type { BudgetHints } from '../core/cost/budget';
+import { parsePriceOverrides, type PriceOverrides } from '../core/cost/prices';
 import type { WarningSink } from '../core/warnings';
 import { UsageError } from './cliArgs';
 

@@ -1,6 +1,6 @@
 // `deep-review review … --server <url>`: the same request as a local review, sent to the team
 // server with the member token from DEEP_REVIEW_TOKEN; prints the same output as a local review.
-import type { ReviewRequestInput } from '../core/request';
+import type { ReviewRequestInput } from '../core/requests/request';
 import { TEAM_AUTH_MESSAGE, TeamAuthError, TeamClient } from '../server/teamHttpClient';
 import type { ReviewCommand } from './cliArgs';
 import { renderJob } from './cliOutput';

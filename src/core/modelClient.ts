@@ -1,6 +1,6 @@
 // The one streaming interface every provider implements. Providers turn their wire format
 // into these normalized events; the job runner, the cache and the ledger only see these.
-import type { ReasoningEffort } from './request';
+import type { ReasoningEffort } from './requests/request';
 
 import type { ProviderId } from './providers/catalog';
 export { PROVIDER_IDS, type ProviderId } from './providers/catalog';

@@ -2,32 +2,32 @@
 // cache key, worst-case cost and budget), then start it as a background job or answer it from
 // the cache. Everything that happens to a job goes through here: model call, parsing, ledger,
 // cache, wait-time learning.
-import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './analysisCache';
-import { AnswerClaims } from './answerClaims';
-import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './budget';
-import { cacheCandidates } from './cacheKey';
-import { cachedOutcome, routeAnsweredBy } from './cachedAnswer';
-import { assessComplexity, type ComplexityAssessment } from './complexity';
-import { hashText } from './contentHash';
-import { usageBounds } from './cost';
-import { chargeFinished, chargeStopped, reserveBeforeSending } from './jobCharging';
-import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
-import { JobManager, newJobId, type SubmitResult } from './jobManager';
-import { JobStore } from './jobStore';
-import { CostLedger } from './ledger';
+import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './cache/analysisCache';
+import { AnswerClaims } from './jobs/answerClaims';
+import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './cost/budget';
+import { cacheCandidates } from './cache/cacheKey';
+import { cachedOutcome, routeAnsweredBy } from './cache/cachedAnswer';
+import { assessComplexity, type ComplexityAssessment } from './routing/complexity';
+import { hashText } from './cache/contentHash';
+import { usageBounds } from './cost/cost';
+import { chargeFinished, chargeStopped, reserveBeforeSending } from './jobs/jobCharging';
+import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './jobs/job';
+import { JobManager, newJobId, type SubmitResult } from './jobs/jobManager';
+import { JobStore } from './jobs/jobStore';
+import { CostLedger } from './cost/ledger';
 import { ModelError, isModelError } from './modelError';
 import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
 import { maskUrlCredentials } from './providers/urlCredentials';
-import type { PriceOverrides } from './prices';
-import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
-import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
-import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
-import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
-import { describeRedactions, redactSecrets } from './secretRedaction';
+import type { PriceOverrides } from './cost/prices';
+import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts/prompts';
+import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
+import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './results/resultParser';
+import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './routing/router';
+import { describeRedactions, redactSecrets } from './redaction/secretRedaction';
 import type { ListableTextStore } from './storage';
-import { estimateTokens } from './tokens';
-import { WaitEstimator, type FinishedJobTiming } from './waitEstimate';
-import { WaitHistory } from './waitHistory';
+import { estimateTokens } from './routing/tokens';
+import { WaitEstimator, type FinishedJobTiming } from './routing/waitEstimate';
+import { WaitHistory } from './routing/waitHistory';
 import type { WarningSink } from './warnings';
 
 export interface EngineSettings {

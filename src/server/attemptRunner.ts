@@ -1,14 +1,14 @@
 // One attempt at a claimed job on a worker: the model call through the core's ModelClient,
 // streamed as events, parsed into the core's result shape, priced with the core's cost table.
 // Mirrors the local engine's job run (which is private to it) for a job that lives in the DB.
-import { costOfUsage, type CostEstimate } from '../core/cost';
-import type { JobEvent, JobRecord } from '../core/job';
+import { costOfUsage, type CostEstimate } from '../core/cost/cost';
+import type { JobEvent, JobRecord } from '../core/jobs/job';
 import { ModelError, isModelError } from '../core/modelError';
 import type { ModelClient, ModelSpec, Usage } from '../core/modelClient';
-import type { PriceOverrides } from '../core/prices';
-import { buildPrompt } from '../core/prompts';
-import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../core/resultParser';
-import { estimateTokens } from '../core/tokens';
+import type { PriceOverrides } from '../core/cost/prices';
+import { buildPrompt } from '../core/prompts/prompts';
+import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../core/results/resultParser';
+import { estimateTokens } from '../core/routing/tokens';
 import type { AttemptOutcome, ClaimedJob } from './queue';
 
 export type StreamEvent = Exclude<JobEvent, { type: 'state' }>;

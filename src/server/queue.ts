@@ -7,9 +7,9 @@
 // A lease is short and renewed by a heartbeat; a job whose lease ran out (its worker died) is
 // claimable again by any worker.
 import type { PoolClient } from 'pg';
-import { jobRouteSchema, type JobRecord, type JobRoute } from '../core/job';
-import { reviewRequestSchema, type ReviewRequest } from '../core/request';
-import type { CostEstimate } from '../core/cost';
+import { jobRouteSchema, type JobRecord, type JobRoute } from '../core/jobs/job';
+import { reviewRequestSchema, type ReviewRequest } from '../core/requests/request';
+import type { CostEstimate } from '../core/cost/cost';
 import type { Usage } from '../core/modelClient';
 import type { Db } from './db';
 import { inTransaction, one, usd } from './db';

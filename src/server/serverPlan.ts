@@ -1,16 +1,16 @@
 // Plans a member's request on the server exactly as the local engine plans it: secrets
 // redacted, complexity, route, prompt, content-addressed cache key, worst-case cost. Nothing is
 // sent here; the worker rebuilds the prompt from the stored (redacted) request.
-import { worstCaseCost } from '../core/budget';
-import { analysisCacheKey } from '../core/cacheKey';
-import { assessComplexity } from '../core/complexity';
-import { hashText } from '../core/contentHash';
-import type { JobRoute } from '../core/job';
-import { PROMPT_VERSION, buildPrompt } from '../core/prompts';
-import { reviewRequestSchema, type ReviewRequest } from '../core/request';
-import { routeRequest } from '../core/router';
-import { describeRedactions, redactSecrets } from '../core/secretRedaction';
-import { WaitEstimator } from '../core/waitEstimate';
+import { worstCaseCost } from '../core/cost/budget';
+import { analysisCacheKey } from '../core/cache/cacheKey';
+import { assessComplexity } from '../core/routing/complexity';
+import { hashText } from '../core/cache/contentHash';
+import type { JobRoute } from '../core/jobs/job';
+import { PROMPT_VERSION, buildPrompt } from '../core/prompts/prompts';
+import { reviewRequestSchema, type ReviewRequest } from '../core/requests/request';
+import { routeRequest } from '../core/routing/router';
+import { describeRedactions, redactSecrets } from '../core/redaction/secretRedaction';
+import { WaitEstimator } from '../core/routing/waitEstimate';
 import { routingOf, type TeamModelConfig } from './teamConfig';
 
 export interface ServerPlan {

@@ -1,7 +1,7 @@
 // What the team and each member have committed today and this month: what was spent (every
 // attempt, lost ones included) plus the worst case still reserved by jobs in flight. Budgets
 // are checked against it inside the submitting transaction, under the team row lock.
-import { formatUsd } from '../core/cost';
+import { formatUsd } from '../core/cost/cost';
 import type { PoolClient } from 'pg';
 import type { Db } from './db';
 import { usd } from './db';

@@ -4,7 +4,7 @@
 // concurrent requests against a budget that fits one send exactly one.
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { jobRecordSchema, type JobRecord } from '../core/job';
+import { jobRecordSchema, type JobRecord } from '../core/jobs/job';
 import type { Member } from './admin';
 import { teamLimits } from './admin';
 import type { Db } from './db';

@@ -3,8 +3,8 @@
 // so a server started with only --database routes exactly like the workers call.
 import * as z from 'zod';
 import { PROVIDER_IDS } from '../core/modelClient';
-import { resolveTierSpecs } from '../core/modelSettings';
-import type { RoutingConfig } from '../core/router';
+import { resolveTierSpecs } from '../core/routing/modelSettings';
+import type { RoutingConfig } from '../core/routing/router';
 import type { Db } from './db';
 
 export const teamModelConfigSchema = z.object({

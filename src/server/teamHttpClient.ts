@@ -2,8 +2,8 @@
 // its events over SSE — reconnecting with Last-Event-ID after a dropped connection or a server
 // restart — and read the member's spend. No database, no provider key: only the member token.
 import { createParser } from 'eventsource-parser';
-import { jobRecordSchema, type JobRecord, type JobRoute } from '../core/job';
-import type { ReviewRequestInput } from '../core/request';
+import { jobRecordSchema, type JobRecord, type JobRoute } from '../core/jobs/job';
+import type { ReviewRequestInput } from '../core/requests/request';
 
 export class TeamAuthError extends Error {}
 export class TeamRequestError extends Error {

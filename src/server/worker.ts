@@ -4,7 +4,7 @@
 // worker that dies stops renewing and its job is claimed again by another once the lease ends.
 import { randomUUID } from 'node:crypto';
 import type { ModelClient, ModelSpec } from '../core/modelClient';
-import type { PriceOverrides } from '../core/prices';
+import type { PriceOverrides } from '../core/cost/prices';
 import { runAttempt } from './attemptRunner';
 import type { Db } from './db';
 import { EventBuffer } from './eventBuffer';

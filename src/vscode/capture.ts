@@ -1,8 +1,8 @@
 // Turns what is in the editor (a selection, a file, the Problems) into review requests.
 import * as vscode from 'vscode';
-import { buildDebugRequest } from '../core/batching';
-import { RequestInputError, rangeRequest, wholeFileRequest, type SourceFile } from '../core/rangeRequest';
-import type { Diagnostic, DiagnosticSeverity, ReviewRequestInput } from '../core/request';
+import { buildDebugRequest } from '../core/requests/batching';
+import { RequestInputError, rangeRequest, wholeFileRequest, type SourceFile } from '../core/requests/rangeRequest';
+import type { Diagnostic, DiagnosticSeverity, ReviewRequestInput } from '../core/requests/request';
 
 /** Our own findings are diagnostics too; they must never feed back into a debug request. */
 export const FINDINGS_SOURCE = 'Deep Review';

@@ -9,13 +9,13 @@ import { contextSentList } from '../core/context/contextPiece';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext } from '../core/context/reviewContext';
-import { languageIdForPath } from '../core/languageIds';
+import { languageIdForPath } from '../core/requests/languageIds';
 import type { ReviewEngine } from '../core/reviewEngine';
 import type { PanelChangeSet } from '../protocol/panelMessages';
 import { editorDefinitions } from './definitionContext';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
 import { gitApi, gitChangeSource, repositoryFor, workspaceRepoFiles, type ChangeScope, type GitRepository } from './gitApi';
-import { findingId } from '../core/findingIdentity';
+import { findingId } from '../core/results/findingIdentity';
 import type { DeepReviewSettings } from './settings';
 
 export const REVIEW_CHANGES_COMMAND = 'deepReview.reviewChanges';

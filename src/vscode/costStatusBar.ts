@@ -2,8 +2,8 @@
 // are counted, never shown as $0 ("$0.42 + 3 unpriced"); amounts under a cent read "<$0.01".
 // Formatting $0.00 needs no Intl formatter, so the first update at activation loads no ICU data.
 import * as vscode from 'vscode';
-import { formatCount } from '../core/formatCount';
-import { formatSpend, formatUsd, spokenUsd } from '../core/money';
+import { formatCount } from '../core/cost/formatCount';
+import { formatSpend, formatUsd, spokenUsd } from '../core/cost/money';
 
 export interface CostMeterReading {
   /** Known costs, reservations of unfinished jobs included. */

@@ -8,10 +8,10 @@ import * as vscode from 'vscode';
 import type { ContextPiece } from '../core/context/contextPiece';
 import { DEFAULT_DEFINITION_LIMITS, calledIdentifiers, definitionExtent, searchDefinitions } from '../core/context/definitionSearch';
 import type { RepoFiles } from '../core/context/repoFiles';
-import { estimateTokens } from '../core/tokens';
+import { estimateTokens } from '../core/routing/tokens';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { DEFAULT_CONTEXT_TOKENS, assembleContext } from '../core/context/reviewContext';
-import type { ReviewRequestInput } from '../core/request';
+import type { ReviewRequestInput } from '../core/requests/request';
 import { repoRelativePath, withTimeout, workspaceRepoFiles } from './gitApi';
 
 const CALL_TIMEOUT_MS = 1500;

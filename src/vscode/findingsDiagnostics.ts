@@ -4,9 +4,9 @@
 // after the analysis its findings say they are stale (in words: the Unnecessary tag would grey
 // real code out as if it were unused).
 import * as vscode from 'vscode';
-import { findingId } from '../core/findingIdentity';
-import type { JobRecord } from '../core/job';
-import type { FindingSeverity } from '../core/result';
+import { findingId } from '../core/results/findingIdentity';
+import type { JobRecord } from '../core/jobs/job';
+import type { FindingSeverity } from '../core/results/result';
 import { FINDINGS_SOURCE } from './capture';
 
 const SEVERITY: Record<FindingSeverity, vscode.DiagnosticSeverity> = {

@@ -1,8 +1,8 @@
 // Preview a finding's fix in a diff editor, or apply it as one undoable workspace edit.
 import * as vscode from 'vscode';
-import { applyToText, checkFix } from '../core/fixApplication';
-import type { JobRecord } from '../core/job';
-import { findingIndex } from '../core/findingIdentity';
+import { applyToText, checkFix } from '../core/results/fixApplication';
+import type { JobRecord } from '../core/jobs/job';
+import { findingIndex } from '../core/results/findingIdentity';
 
 export const FIX_PREVIEW_SCHEME = 'deep-review-fix';
 

@@ -1,5 +1,5 @@
 // The words of a finished job's notification. Pure (no `vscode` import) so unit tests read it.
-import { jobTitle, type JobRecord } from '../core/job';
+import { jobTitle, type JobRecord } from '../core/jobs/job';
 import { isModelErrorKind, offersRetry } from '../core/modelError';
 
 /** "Review cart.ts:10 (job jm3…) finished: 2 findings." and its variants. */

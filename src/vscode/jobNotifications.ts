@@ -1,7 +1,7 @@
 // Tells the user a job finished (when they want to know) or failed (always), with the buttons
 // that help next. What the buttons do is passed in: this file starts nothing itself.
 import * as vscode from 'vscode';
-import type { JobRecord } from '../core/job';
+import type { JobRecord } from '../core/jobs/job';
 import { completionText, failureActions, failureText, settingsFor } from './jobMessages';
 import type { DeepReviewSettings } from './settings';
 

@@ -1,9 +1,9 @@
 // A quick pick over the job history (Show Jobs, Cancel Job, Re-run with Extended Thinking).
 import * as vscode from 'vscode';
-import type { JobRecord } from '../core/job';
-import { jobTitle } from '../core/job';
+import type { JobRecord } from '../core/jobs/job';
+import { jobTitle } from '../core/jobs/job';
 import type { ReviewEngine } from '../core/reviewEngine';
-import { formatUsd } from '../core/money';
+import { formatUsd } from '../core/cost/money';
 
 const STATUS_ICON: Record<JobRecord['status'], string> = {
   queued: '$(clock)',

@@ -1,10 +1,10 @@
 // The cancellable progress notification of one running job: which model and why, the expected
 // wait and why it takes long, elapsed time and live thinking tokens. The editor stays free.
 import * as vscode from 'vscode';
-import type { JobEvent, JobRecord } from '../core/job';
-import { formatCount } from '../core/formatCount';
+import type { JobEvent, JobRecord } from '../core/jobs/job';
+import { formatCount } from '../core/cost/formatCount';
 import type { ReviewEngine } from '../core/reviewEngine';
-import { waitLine } from '../core/waitDescription';
+import { waitLine } from '../core/routing/waitDescription';
 
 const TIER_LABEL = { fast: 'fast model', capable: 'capable model', reasoning: 'reasoning model' } as const;
 

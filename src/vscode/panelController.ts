@@ -3,11 +3,11 @@
 // job from the moment it is queued, the selected running job streams into the page, its detail
 // is re-sent when it ends, and its stale badge follows edits to its file as they happen.
 import * as vscode from 'vscode';
-import { hashText } from '../core/contentHash';
-import { buildCostReport } from '../core/costReport';
-import { findingIndex } from '../core/findingIdentity';
-import { isFinished, type JobEvent, type JobRecord } from '../core/job';
-import { jobToHtml, jobToMarkdown } from '../core/jobReport';
+import { hashText } from '../core/cache/contentHash';
+import { buildCostReport } from '../core/cost/costReport';
+import { findingIndex } from '../core/results/findingIdentity';
+import { isFinished, type JobEvent, type JobRecord } from '../core/jobs/job';
+import { jobToHtml, jobToMarkdown } from '../core/jobs/jobReport';
 import type { ReviewEngine } from '../core/reviewEngine';
 import { panelStateSchema, type HostMessage, type PanelAction, type PanelChangeSet, type PanelCostReport, type PanelJobDetail, type WebviewMessage } from '../protocol/panelMessages';
 import type { FindingsDiagnostics } from './findingsDiagnostics';

@@ -1,7 +1,7 @@
 // Maps job records to what the results panel shows. Pure (no `vscode` import).
-import { findingId } from '../core/findingIdentity';
+import { findingId } from '../core/results/findingIdentity';
 import { contextSentList } from '../core/context/contextPiece';
-import { jobTitle, type JobRecord } from '../core/job';
+import { jobTitle, type JobRecord } from '../core/jobs/job';
 import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
 
 export function toPanelSummary(job: JobRecord): PanelJobSummary {

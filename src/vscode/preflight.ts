@@ -1,12 +1,12 @@
 // What is checked after planning and before anything is sent: a model for the tier, the key,
 // the budget, and the user's confirmation above the threshold. Each refusal says what to do.
 import * as vscode from 'vscode';
-import { missingModelMessage } from '../core/modelSettings';
+import { missingModelMessage } from '../core/routing/modelSettings';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ReviewPlan } from '../core/reviewEngine';
-import type { RoutingConfig } from '../core/router';
+import type { RoutingConfig } from '../core/routing/router';
 import type { ApiKeys } from './apiKeys';
-import { formatUsd } from '../core/money';
+import { formatUsd } from '../core/cost/money';
 
 /** Runs an action from a notification button without holding up the caller. */
 function offer(show: Thenable<string | undefined>, actions: Record<string, () => Thenable<unknown> | void>): void {

@@ -4,7 +4,7 @@
 // walkthrough opens this flow beside its own page). What is asked and written: providerSetupPlan.
 import * as vscode from 'vscode';
 import { PROVIDER_CATALOG, PROVIDER_IDS, PROVIDERS_WITH_KEYS, isProviderId, type ProviderId } from '../core/providers/catalog';
-import type { ModelTier, ReasoningEffort } from '../core/request';
+import type { ModelTier, ReasoningEffort } from '../core/requests/request';
 import type { ApiKeys } from './apiKeys';
 import { keyPrompt, setupSettings, setupSteps, startingValue, stepTitle, type CurrentSetup } from './providerSetupPlan';
 

@@ -4,7 +4,7 @@
 // defaults: the old provider's models and server URL never carry over.
 import type { ProviderId } from '../core/modelClient';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
-import type { ModelTier, ReasoningEffort } from '../core/request';
+import type { ModelTier, ReasoningEffort } from '../core/requests/request';
 
 export type SetupStep = { kind: 'baseUrl' } | { kind: 'model'; tier: ModelTier } | { kind: 'effort' } | { kind: 'thinking' };
 

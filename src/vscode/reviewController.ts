@@ -2,9 +2,9 @@
 // itself: capture → resolve provider → plan → preflight → background job with progress. It
 // announces starts and ends as events; the panel, the findings and the notifications listen.
 import * as vscode from 'vscode';
-import type { JobRecord } from '../core/job';
+import type { JobRecord } from '../core/jobs/job';
 import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
-import type { ReviewRequestInput } from '../core/request';
+import type { ReviewRequestInput } from '../core/requests/request';
 import type { ApiKeys } from './apiKeys';
 import { CaptureError, debugRequest, fileRequest, problemsAtCursor, problemsOf, selectionRequest } from './capture';
 import { uriForJob } from './fixes';

@@ -1,13 +1,13 @@
 // Reads `deepReview.*` settings into the core's typed settings. Invalid values never crash:
 // each falls back to its default and is reported once in the log.
 import * as vscode from 'vscode';
-import type { BudgetLimits } from '../core/budget';
+import type { BudgetLimits } from '../core/cost/budget';
 import { PROVIDER_IDS, type ProviderId } from '../core/modelClient';
-import { resolveTierSpecs, type ModelSettings } from '../core/modelSettings';
-import { parsePriceOverrides } from '../core/prices';
+import { resolveTierSpecs, type ModelSettings } from '../core/routing/modelSettings';
+import { parsePriceOverrides } from '../core/cost/prices';
 import type { EngineSettings } from '../core/reviewEngine';
-import type { RoutingMode } from '../core/router';
-import type { ReasoningEffort } from '../core/request';
+import type { RoutingMode } from '../core/routing/router';
+import type { ReasoningEffort } from '../core/requests/request';
 
 export type ProviderSetting = ProviderId | 'auto';
 export type CompletionNotifications = 'whenPanelHidden' | 'always' | 'never';

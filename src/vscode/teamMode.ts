@@ -3,8 +3,8 @@
 // findings and history show them) but not the local ledger: the team pays, the server counts.
 // One call from extension.ts: registerTeamMode(context, engineReady).
 import * as vscode from 'vscode';
-import type { JobRecord } from '../core/job';
-import type { ReviewRequestInput } from '../core/request';
+import type { JobRecord } from '../core/jobs/job';
+import type { ReviewRequestInput } from '../core/requests/request';
 import type { ReviewEngine } from '../core/reviewEngine';
 import { TeamAuthError, TeamClient, type TeamEvent } from '../server/teamHttpClient';
 import { CaptureError, fileRequest, selectionRequest } from './capture';

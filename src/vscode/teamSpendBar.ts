@@ -1,7 +1,7 @@
 // The team status-bar item: the member's and the team's spend today, shown only in team mode.
 import * as vscode from 'vscode';
 import type { SpendView } from '../server/teamHttpClient';
-import { formatUsd } from '../core/money';
+import { formatUsd } from '../core/cost/money';
 
 export const TEAM_SPEND_BAR_ID = 'deepReview.teamSpend';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { JobRecord } from '../../src/core/job';
+import type { JobRecord } from '../../src/core/jobs/job';
 import { TeamClient } from '../../src/server/teamHttpClient';
 import { runCli } from '../support/runCli';
 import { FastModelServer } from './support/fastModel';

@@ -5,8 +5,8 @@
 // runCrashChild(), does its work on the given directory, prints one READY line and waits to be
 // SIGKILLed. Re-running the bundle avoids a separate entry point that esbuild would not build.
 import type { ModelCall, ModelClient, ModelEvent, ModelSpec } from '../../src/core/modelClient';
-import { resolveTierSpecs } from '../../src/core/modelSettings';
-import type { ReviewRequestInput } from '../../src/core/request';
+import { resolveTierSpecs } from '../../src/core/routing/modelSettings';
+import type { ReviewRequestInput } from '../../src/core/requests/request';
 import { ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
 import type { ListableTextStore } from '../../src/core/storage';
 import { FileTextStore } from '../../src/node/fileTextStore';

@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import type { ModelErrorKind } from '../../src/core/modelError';
 import type { ProviderId } from '../../src/core/modelClient';
-import { EMPTY_AFTER_REASONING_WARNING, UNSTRUCTURED_WARNING } from '../../src/core/resultParser';
+import { EMPTY_AFTER_REASONING_WARNING, UNSTRUCTURED_WARNING } from '../../src/core/results/resultParser';
 import type { ScriptedResponse } from './modelServer';
 import { anthropicErrorBody, anthropicEvents, chatCompletionChunks, chatSse, jsonResponse, namedSse, sseResponse } from './transcripts';
 import { thinkingOverrunWarning } from '../../src/core/providers/errorMessages';

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { ModelCall, ModelClient, ModelEvent, ModelSpec } from '../../src/core/modelClient';
 import { ModelError } from '../../src/core/modelError';
-import { resolveTierSpecs } from '../../src/core/modelSettings';
+import { resolveTierSpecs } from '../../src/core/routing/modelSettings';
 import { BudgetRefusedError, ReviewEngine, type EngineSettings } from '../../src/core/reviewEngine';
-import type { ReviewRequestInput } from '../../src/core/request';
+import type { ReviewRequestInput } from '../../src/core/requests/request';
 import { MemoryTextStore } from '../../src/core/storage';
 
 const CODE = ['function average(values) {', '  let total = 0;', '  for (let i = 0; i <= values.length; i++) total += values[i];', '  return total / values.length;', '}'].join('\n');

@@ -2,8 +2,8 @@
 // its CSP, and the CSP itself (see xss.test.ts for the panel and the payloads).
 import * as assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { HTML_REPORT_CSP, jobToHtml } from '../../src/core/jobReport';
-import { jobRecordSchema, type JobRecord } from '../../src/core/job';
+import { HTML_REPORT_CSP, jobToHtml } from '../../src/core/jobs/jobReport';
+import { jobRecordSchema, type JobRecord } from '../../src/core/jobs/job';
 import { closeBrowser, launchBrowser } from '../support/webviewPage';
 import { EVIL, FILE_PATH, inspectDom, markdownPayload, pwn, settle, textPayload } from './hostilePayloads';
 

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { ModelError } from '../modelError';
 import type { Usage } from '../modelClient';
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import { BatchHttp } from './batchHttp';
 import { parseJsonLines } from './jsonLines';
 import type { BatchItemOutcome, BatchProgress, BatchRequestLine, ProviderBatchApi } from './batchTypes';

@@ -1,7 +1,7 @@
 // What finishing a batch job does outside the registry, once per job: it joins the job history,
 // its cost goes into the ledger (every cent counted, at the batch price), and a useful answer
 // goes into the analysis cache, exactly as a streamed job's would.
-import type { JobRecord } from '../job';
+import type { JobRecord } from '../jobs/job';
 import type { ReviewEngine } from '../reviewEngine';
 import type { WarningSink } from '../warnings';
 

@@ -2,13 +2,13 @@
 // ends in: reasoning text (Anthropic thinking blocks, OpenAI reasoning summaries), the parsed
 // result, usage, and the cost at the batch price. Errored, cancelled, expired and missing
 // results get a message that says what happened and what it cost.
-import { formatUsd } from '../cost';
-import type { JobRecord } from '../job';
+import { formatUsd } from '../cost/cost';
+import type { JobRecord } from '../jobs/job';
 import type { Usage } from '../modelClient';
-import type { PriceOverrides } from '../prices';
-import { buildPrompt } from '../prompts';
-import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../resultParser';
-import { estimateTokens } from '../tokens';
+import type { PriceOverrides } from '../cost/prices';
+import { buildPrompt } from '../prompts/prompts';
+import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../results/resultParser';
+import { estimateTokens } from '../routing/tokens';
 import { providerFacts } from '../providers/catalog';
 import { batchCostOfUsage } from './batchPricing';
 import type { BatchItemOutcome, BatchProgress, BatchProviderId } from './batchTypes';

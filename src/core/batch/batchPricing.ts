@@ -1,11 +1,11 @@
 // What a batch costs: Anthropic's Message Batches and OpenAI's Batch API both bill input and
 // output at 50 % of the list price (cache pricing applies on top, as for any request).
-// TODO(money/lead): this factor belongs with the prices (src/core/prices.ts, per provider, next
+// TODO(money/lead): this factor belongs with the prices (src/core/cost/prices.ts, per provider, next
 // to the list prices it discounts); it lives here until the ledger/cost work lands.
-import type { WorstCase } from '../budget';
-import { costOfUsage, type CostEstimate } from '../cost';
+import type { WorstCase } from '../cost/budget';
+import { costOfUsage, type CostEstimate } from '../cost/cost';
 import type { Usage } from '../modelClient';
-import type { PriceOverrides } from '../prices';
+import type { PriceOverrides } from '../cost/prices';
 
 /** The share of the list price a batch request pays (input and output alike). */
 export const BATCH_PRICE_FACTOR = 0.5;

@@ -3,7 +3,7 @@
 // shared by every window and CLI run (read-modify-write under the store's cross-process lock),
 // so a job submitted before a reload or a restart is still polled and finished afterwards.
 import * as z from 'zod';
-import { isFinished, jobRecordSchema, type JobRecord } from '../job';
+import { isFinished, jobRecordSchema, type JobRecord } from '../jobs/job';
 import type { TextStore } from '../storage';
 import type { WarningSink } from '../warnings';
 

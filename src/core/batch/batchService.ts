@@ -3,10 +3,10 @@
 // registry before it is sent, so a crash never loses track of paid work; the poller finishes
 // jobs when their batch ends, in whichever window or CLI run notices first. The budget holds
 // each pending job's worst case at the batch price until it finishes.
-import { checkBudget } from '../budget';
-import type { JobRecord, JobStatus } from '../job';
+import { checkBudget } from '../cost/budget';
+import type { JobRecord, JobStatus } from '../jobs/job';
 import { ModelError, isModelError } from '../modelError';
-import { buildPrompt } from '../prompts';
+import { buildPrompt } from '../prompts/prompts';
 import { providerFacts } from '../providers/catalog';
 import { BudgetRefusedError, specOf, type EngineSettings, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
 import type { TextStore } from '../storage';

@@ -4,15 +4,15 @@
 // is sent; then the files run as ordinary jobs (so each is cached on its content + diff, and an
 // edit to one file pays for that file only), progress counting files done / total. Findings
 // outside the changed lines are dropped and counted.
-import { checkBudget, type BudgetDecision, type BudgetLimits, type WorstCase } from '../budget';
+import { checkBudget, type BudgetDecision, type BudgetLimits, type WorstCase } from '../cost/budget';
 import type { ChangeInfo } from '../context/contextPiece';
 import type { ReviewContext } from '../context/reviewContext';
-import { formatUsd } from '../cost';
-import type { JobRecord } from '../job';
-import type { RequestOptions, ReviewRequestInput } from '../request';
-import type { Finding } from '../result';
+import { formatUsd } from '../cost/cost';
+import type { JobRecord } from '../jobs/job';
+import type { RequestOptions, ReviewRequestInput } from '../requests/request';
+import type { Finding } from '../results/result';
 import { BudgetRefusedError, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
-import { redactSecrets } from '../secretRedaction';
+import { redactSecrets } from '../redaction/secretRedaction';
 import { changeTarget, changedRanges, describeDiff, keepFindingsOnChangedLines, touchesChangedLines, type ChangeTarget, type LineRange } from './hunkTargeting';
 import { DEFAULT_CHANGE_FILE_LIMITS, skipReasonFromContent, skipReasonFromDiff, type ChangeFileLimits } from './skipReasons';
 import { diffPath, type FileDiff } from './unifiedDiff';

@@ -4,7 +4,7 @@
 // that is where the code now reads differently. The target is the span from the first to the
 // last changed line, with `contextLines` of unchanged code around it; findings are kept only
 // when they touch a changed line.
-import type { Finding } from '../result';
+import type { Finding } from '../results/result';
 import type { DiffHunk, FileDiff } from './unifiedDiff';
 
 export interface LineRange {

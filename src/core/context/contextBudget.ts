@@ -2,7 +2,7 @@
 // team's rules for every finding), then definitions in the order the target uses them. A piece
 // that does not fit whole is cut to its first lines when enough of it fits to be useful; what
 // does not fit at all is left out and counted, so the user sees that the budget trimmed.
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import { pieceLabel, type ContextPiece } from './contextPiece';
 
 export interface BudgetedContext {

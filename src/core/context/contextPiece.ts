@@ -2,7 +2,7 @@
 // definition of a symbol the target uses. Each is labelled `path:lines` and counted in tokens,
 // so the user sees exactly what was sent and the budget can be enforced.
 import * as z from 'zod';
-import { hashValue } from '../contentHash';
+import { hashValue } from '../cache/contentHash';
 
 export const contextPieceKindSchema = z.enum(['guidelines', 'definition']);
 export type ContextPieceKind = z.infer<typeof contextPieceKindSchema>;

@@ -1,8 +1,8 @@
 // The prompt sections for context and for change reviews. Kept apart from prompts.ts, which
 // calls them; both are data to the model, fenced like the code.
 import { describeRanges } from '../changes/hunkTargeting';
-import type { ReviewRequest } from '../request';
-import { withLineNumbers } from '../request';
+import type { ReviewRequest } from '../requests/request';
+import { withLineNumbers } from '../requests/request';
 import { pieceLabel } from './contextPiece';
 
 /** Every text these sections fence, so the fence can be longer than any backtick run in them. */

@@ -4,7 +4,7 @@
 // names, each taken with its body (braces balanced, or the indented block). Language-agnostic
 // on purpose, so it works for any repository the CLI is pointed at. Bounded in files, bytes,
 // symbols and time: it is context, and a slow search must never hold up a review.
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import type { ContextPiece } from './contextPiece';
 import type { RepoFiles } from './repoFiles';
 

@@ -3,7 +3,7 @@
 // AGENTS.md and CLAUDE.md, and a team that wants one set can keep one file. `.deepreview.md`
 // (ours) comes first so that when the context budget trims, the rules written for Deep Review
 // survive longest. Each file is capped, and so is the total.
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import type { ContextPiece } from './contextPiece';
 import { cutToBytes, type RepoFiles } from './repoFiles';
 

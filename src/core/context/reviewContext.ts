@@ -1,7 +1,7 @@
 // Puts a request's context together: guidelines and definitions, secrets redacted from every
 // piece, fitted to the context token budget. The result goes on the request as is, so what the
 // prompt sends, what the cache key covers and what the panel lists are the same pieces.
-import { describeRedactions, redactSecrets, type Redaction } from '../secretRedaction';
+import { describeRedactions, redactSecrets, type Redaction } from '../redaction/secretRedaction';
 import { fitContextToBudget } from './contextBudget';
 import { pieceLabel, type ContextPiece } from './contextPiece';
 

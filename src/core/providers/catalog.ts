@@ -1,7 +1,7 @@
 // The provider catalog: every fact about a provider, stated once. Adapters, settings, key
 // handling, provider set-up, the CLI and its help read it; a test checks the manifest's enum
 // against it. SDK-free: no imports beyond types.
-import type { ModelTier } from '../request';
+import type { ModelTier } from '../requests/request';
 
 /** How requests are written and streams read for a provider (one transport mapper each). */
 export type WireFormat = 'anthropic-messages' | 'openai-responses' | 'chat-completions' | 'ollama-native' | 'vscode-lm';

@@ -3,7 +3,7 @@
 // safe to show. Until some tag has been seen, answer text is held back: a lone closing tag
 // later would turn everything before it into reasoning, and an answer delta cannot be taken
 // back once emitted. Outputs with no tags at all therefore show their answer at the end.
-import { ThinkTagStreamSplitter } from '../thinkTags';
+import { ThinkTagStreamSplitter } from './thinkTags';
 
 export interface InlineSplit {
   reasoning: string;

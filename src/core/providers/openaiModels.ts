@@ -1,7 +1,7 @@
 // What OpenAI reasoning models accept: which ones reason at all, which effort turns reasoning
 // (almost) off, and which efforts a model rejects. Model ids follow gpt-<major>[.<minor>][-variant]
 // and o<n>[-variant].
-import type { ReasoningEffort } from '../request';
+import type { ReasoningEffort } from '../requests/request';
 
 interface GptVersion {
   major: number;

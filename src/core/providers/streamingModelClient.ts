@@ -6,7 +6,7 @@
 // been streamed to the caller, so no text is ever shown twice.
 import type { FinishReason, ModelCall, ModelClient, ModelEvent, Usage } from '../modelClient';
 import { ModelError } from '../modelError';
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import { anthropicReader } from './anthropicStream';
 import { resolveBaseUrl } from './baseUrl';
 import { chatReader } from './chatStream';

@@ -1,7 +1,7 @@
 // One thinking limit and one effort in the spec; providers that take a token budget
 // (Anthropic, Gemini through OpenRouter) get the effort as a cap within that limit, so
 // "low" really thinks less while maxThinkingTokens stays the worst case the budget counts on.
-import type { ReasoningEffort } from '../request';
+import type { ReasoningEffort } from '../requests/request';
 import type { ModelSpec } from '../modelClient';
 
 /** The most thinking each effort asks for; maxThinkingTokens caps it further. */

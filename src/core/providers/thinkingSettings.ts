@@ -1,7 +1,7 @@
 // Thinking settings are checked before anything is sent: a value the provider would reject
 // costs a round trip and, worse, reads as a provider failure. The message says what to change.
 import type { ModelSpec } from '../modelClient';
-import type { ReasoningEffort } from '../request';
+import type { ReasoningEffort } from '../requests/request';
 import { adapterFor } from './providerAdapters';
 
 /** Plain values, not the zod schema: the providers bundle stays free of zod. */

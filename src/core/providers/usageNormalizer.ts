@@ -2,7 +2,7 @@
 // thinking. Where the provider gave no count (Ollama has no thinking count; a cut stream never
 // gets its final usage) a local estimate stands in and the usage is marked estimated.
 import type { Usage } from '../modelClient';
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../routing/tokens';
 import type { ReportedUsage } from './providerAdapter';
 
 /**

@@ -34,7 +34,7 @@ describe('API key hygiene', () => {
     assert.ok(job, 'the review tests ran first and left a finished job');
     await vscode.commands.executeCommand('deepReview.showResults', job.id);
     // Copy goes through the same Markdown export as Export Markdown.
-    const { jobToHtml, jobToMarkdown } = await import('../../../src/core/jobReport');
+    const { jobToHtml, jobToMarkdown } = await import('../../../src/core/jobs/jobReport');
     assert.doesNotMatch(jobToMarkdown(job) + jobToHtml(job), new RegExp(SENTINEL));
     await engine.flush();
     const stateDir = dirname(workspace);

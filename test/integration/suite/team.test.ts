@@ -4,7 +4,7 @@
 // shows the member's and the team's spend; a revoked token is refused.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { JobRecord } from '../../../src/core/job';
+import type { JobRecord } from '../../../src/core/jobs/job';
 import { FastModelServer } from '../../server/support/fastModel';
 import { testDatabase } from '../../server/support/postgres';
 import { addMember, startServer, startWorker, teamCli, type Proc } from '../../server/support/teamProcesses';

@@ -6,9 +6,9 @@ import type { Timers } from '../../../src/core/batch/batchPoller';
 import type { BatchProviderId } from '../../../src/core/batch/batchTypes';
 import { OpenAIBatchApi } from '../../../src/core/batch/openaiBatchApi';
 import { ModelError } from '../../../src/core/modelError';
-import { resolveTierSpecs } from '../../../src/core/modelSettings';
+import { resolveTierSpecs } from '../../../src/core/routing/modelSettings';
 import { ReviewEngine, type EngineSettings } from '../../../src/core/reviewEngine';
-import type { ReviewRequestInput } from '../../../src/core/request';
+import type { ReviewRequestInput } from '../../../src/core/requests/request';
 import { MemoryTextStore, type ListableTextStore } from '../../../src/core/storage';
 
 export const KEY = 'sk-batch-SENTINEL-KEY-0042';

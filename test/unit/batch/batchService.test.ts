@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { BATCH_PRICE_FACTOR } from '../../../src/core/batch/batchPricing';
 import type { BatchProviderId } from '../../../src/core/batch/batchTypes';
-import { costOfUsage } from '../../../src/core/cost';
+import { costOfUsage } from '../../../src/core/cost/cost';
 import { MemoryTextStore } from '../../../src/core/storage';
 import { BatchServer, DEFAULT_ANSWER } from '../../support/batchServer';
 import { CODE, KEY, openHarness, request, sleeps, submitNow, submitTogether } from './batchHarness';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runCli } from '../../support/runCli';
 import { BatchServer } from '../../support/batchServer';
 import { CODE, KEY } from './batchHarness';
-import { formatUsd } from '../../../src/core/money';
+import { formatUsd } from '../../../src/core/cost/money';
 
 const REVIEW_KEYS = ['answer', 'cached', 'cost', 'durationMs', 'findings', 'jobId', 'reasoning', 'route', 'status', 'summary', 'usage', 'warnings'].sort();
 // 1M input + 200k output tokens (the batch server's default answer) at the list price, halved.

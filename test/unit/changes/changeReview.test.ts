@@ -3,7 +3,7 @@ import { ChangeSetRefusedError, planChangeReview, runChangeReview, type ChangeRe
 import { parseUnifiedDiff } from '../../../src/core/changes/unifiedDiff';
 import { assembleContext } from '../../../src/core/context/reviewContext';
 import type { ModelCall, ModelClient, ModelEvent } from '../../../src/core/modelClient';
-import { resolveTierSpecs } from '../../../src/core/modelSettings';
+import { resolveTierSpecs } from '../../../src/core/routing/modelSettings';
 import { ReviewEngine, type EngineSettings } from '../../../src/core/reviewEngine';
 import { MemoryTextStore } from '../../../src/core/storage';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { changeTarget, changedRanges, describeDiff, describeRanges, keepFindingsOnChangedLines } from '../../../src/core/changes/hunkTargeting';
 import { skipReasonFromContent, skipReasonFromDiff, DEFAULT_CHANGE_FILE_LIMITS } from '../../../src/core/changes/skipReasons';
 import { parseUnifiedDiff, unquoteGitPath, wholeFileAdded } from '../../../src/core/changes/unifiedDiff';
-import type { Finding } from '../../../src/core/result';
+import type { Finding } from '../../../src/core/results/result';
 
 const GIT_DIFF = [
   'diff --git a/src/cart.ts b/src/cart.ts',

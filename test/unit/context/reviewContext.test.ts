@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { analysisCacheKey } from '../../../src/core/cacheKey';
+import { analysisCacheKey } from '../../../src/core/cache/cacheKey';
 import { fitContextToBudget, pieceTokens } from '../../../src/core/context/contextBudget';
 import { contextHash, type ContextPiece } from '../../../src/core/context/contextPiece';
 import { discoverGuidelines, GUIDELINE_FILES } from '../../../src/core/context/guidelines';
 import { MemoryRepoFiles } from '../../../src/core/context/repoFiles';
 import { assembleContext } from '../../../src/core/context/reviewContext';
-import { resolveTierSpecs } from '../../../src/core/modelSettings';
-import { buildPrompt } from '../../../src/core/prompts';
-import { reviewRequestSchema, type ReviewRequest } from '../../../src/core/request';
+import { resolveTierSpecs } from '../../../src/core/routing/modelSettings';
+import { buildPrompt } from '../../../src/core/prompts/prompts';
+import { reviewRequestSchema, type ReviewRequest } from '../../../src/core/requests/request';
 
 const AWS_KEY_ID = ['AKIA', 'Z7QW3RT5YU8IO2PA'].join('');
 

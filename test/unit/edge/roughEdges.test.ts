@@ -2,19 +2,19 @@
 // the behaviour that was wrong. The panel's side is in test/webview, the editor's in
 // test/integration/suite/roughEdges.test.ts.
 import * as assert from 'node:assert/strict';
-import { findingId, findingIndex } from '../../../src/core/findingIdentity';
-import { checkFix } from '../../../src/core/fixApplication';
-import { jobTitle, type JobRecord } from '../../../src/core/job';
-import { jobToHtml } from '../../../src/core/jobReport';
-import { CostLedger } from '../../../src/core/ledger';
+import { findingId, findingIndex } from '../../../src/core/results/findingIdentity';
+import { checkFix } from '../../../src/core/results/fixApplication';
+import { jobTitle, type JobRecord } from '../../../src/core/jobs/job';
+import { jobToHtml } from '../../../src/core/jobs/jobReport';
+import { CostLedger } from '../../../src/core/cost/ledger';
 import type { ModelCall, ModelClient, ModelEvent } from '../../../src/core/modelClient';
-import { resolveTierSpecs } from '../../../src/core/modelSettings';
+import { resolveTierSpecs } from '../../../src/core/routing/modelSettings';
 import { PROVIDER_CATALOG } from '../../../src/core/providers/catalog';
-import { RequestInputError, rangeRequest, wholeFileRequest } from '../../../src/core/rangeRequest';
+import { RequestInputError, rangeRequest, wholeFileRequest } from '../../../src/core/requests/rangeRequest';
 import { ReviewEngine } from '../../../src/core/reviewEngine';
 import { MemoryTextStore } from '../../../src/core/storage';
-import { waitLine } from '../../../src/core/waitDescription';
-import { WaitEstimator } from '../../../src/core/waitEstimate';
+import { waitLine } from '../../../src/core/routing/waitDescription';
+import { WaitEstimator } from '../../../src/core/routing/waitEstimate';
 import { completionText, failureActions, failureText } from '../../../src/vscode/jobMessages';
 import { reasoningSummary } from '../../../src/vscode/panelModel';
 import { keyPrompt, setupSettings, setupSteps, startingValue, stepTitle } from '../../../src/vscode/providerSetupPlan';

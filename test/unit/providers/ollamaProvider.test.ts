@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { estimateTokens } from '../../../src/core/tokens';
+import { estimateTokens } from '../../../src/core/routing/tokens';
 import { ModelServer } from '../../support/modelServer';
 import { jsonResponse, ndjsonLines, ndjsonResponse, ollamaChatLines, ollamaErrorBody, type Json } from '../../support/transcripts';
 import { REVIEWED_CODE, TEST_API_KEY, assertKeyOnlyIn, collect, modelErrorOf, testCall, testClient, testSpec } from './providerTestKit';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ModelEvent } from '../../../src/core/modelClient';
-import { estimateTokens } from '../../../src/core/tokens';
+import { estimateTokens } from '../../../src/core/routing/tokens';
 import { ModelServer } from '../../support/modelServer';
 import { chatCompletionChunks, chatSse, recordedFixture, sseResponse, type Json } from '../../support/transcripts';
 import { REVIEWED_CODE, TEST_API_KEY, assertKeyOnlyIn, collect, modelErrorOf, testCall, testClient, testSpec } from './providerTestKit';

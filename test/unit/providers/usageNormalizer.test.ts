@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { addUsage, normalizeUsage, outputWithReasoning } from '../../../src/core/providers/usageNormalizer';
-import { estimateTokens } from '../../../src/core/tokens';
+import { estimateTokens } from '../../../src/core/routing/tokens';
 
 const texts = { promptText: 'p'.repeat(400), reasoningText: 'r'.repeat(80), answerText: 'a'.repeat(40) };
 
