@@ -20,7 +20,7 @@ import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
 import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
-import { describeRedactions, redactSecrets } from './secretRedaction';
+import { redactForSending } from './secretRedaction';
 import type { TextStore } from './storage';
 import { estimateTokens } from './tokens';
 import { WaitEstimator, type FinishedJobTiming } from './waitEstimate';
@@ -117,7 +117,7 @@ export class ReviewEngine {
     const notices: string[] = [];
     let request = reviewRequestSchema.parse(input);
     if (settings.redactSecrets) {
-      const redacted = redactRequest(request);
+      const redacted = await redactForSending(request, { fileText });
       request = redacted.request;
       if (redacted.notice) notices.push(redacted.notice);
     }
@@ -444,23 +444,6 @@ function specOf(route: JobRoute): ModelSpec {
     maxAnswerTokens: route.maxAnswerTokens,
     baseUrl: route.baseUrl,
   };
-}
-
-function redactRequest(request: ReviewRequest): { request: ReviewRequest; notice?: string } {
-  const t = request.target;
-  const before = redactSecrets(t.contextBefore, Math.max(1, t.startLine - lineCount(t.contextBefore)));
-  const code = redactSecrets(t.code, t.startLine);
-  const after = redactSecrets(t.contextAfter, t.endLine + 1);
-  const all = [...before.redactions, ...code.redactions, ...after.redactions];
-  if (all.length === 0) return { request };
-  return {
-    request: { ...request, target: { ...t, contextBefore: before.code, code: code.code, contextAfter: after.code } },
-    notice: describeRedactions(all),
-  };
-}
-
-function lineCount(text: string): number {
-  return text.length === 0 ? 0 : text.split('\n').length;
 }
 
 const waitHistorySchema = z.object({
