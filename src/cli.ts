@@ -143,6 +143,8 @@ async function review(cmd: ReviewCommand): Promise<number> {
       concurrency: 1,
       cacheMaxBytes: 50 * 1024 * 1024,
       redactSecrets: process.env.DEEP_REVIEW_REDACT_SECRETS !== '0',
+      maxFileBytes: cmd.maxFileBytes,
+      maxFileBytesName: '--max-file-bytes',
     }),
     clientFor: (spec) =>
       createModelClient({
@@ -216,7 +218,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that stops early (`deep-review … | head`) closes the pipe: the next write fails
+ * with EPIPE. That is not an error of ours: end quietly, with the exit code so far.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -9,7 +9,7 @@ export const USAGE = `Usage:
       [--model <id>] [--tier auto|fast|capable|reasoning] [--base-url <url>]
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache] [--budget-usd <n>]
-      [--instruction <text>] [--context-lines <n>]
+      [--instruction <text>] [--context-lines <n>] [--max-file-bytes <n>]
   deep-review cost            totals: today, month, thinking vs answer, per tier
 
 Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, OPENROUTER_API_KEY
@@ -40,6 +40,8 @@ export interface ReviewCommand {
   budgetUsd?: number;
   instruction?: string;
   contextLines: number;
+  /** Refuse files (what would be sent) larger than this; the engine's default when absent. */
+  maxFileBytes?: number;
 }
 
 export type CliCommand = ReviewCommand | { command: 'cost' } | { command: 'help' };
@@ -86,6 +88,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'budget-usd': { type: 'string' },
         instruction: { type: 'string' },
         'context-lines': { type: 'string' },
+        'max-file-bytes': { type: 'string' },
       },
     });
   } catch (err) {
@@ -127,5 +130,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     budgetUsd: budget === undefined ? undefined : Number(budget),
     instruction: values.instruction,
     contextLines: nonNegativeInt(values['context-lines'], '--context-lines') ?? 20,
+    maxFileBytes: nonNegativeInt(values['max-file-bytes'], '--max-file-bytes'),
   };
 }

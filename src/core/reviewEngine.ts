@@ -8,6 +8,7 @@ import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetLimits } fr
 import { analysisCacheKey } from './cacheKey';
 import { assessComplexity, type ComplexityAssessment } from './complexity';
 import { hashText } from './contentHash';
+import { DEFAULT_MAX_FILE_BYTES, FileRefusedError, refusalFor } from './fileGuard';
 import { costOfUsage } from './cost';
 import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './job';
 import { JobManager, newJobId, type SubmitResult } from './jobManager';
@@ -17,7 +18,8 @@ import { ModelError, isModelError } from './modelError';
 import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
 import type { PriceOverrides } from './prices';
 import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts';
-import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
+import { reviewRequestSchema, targetText, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './request';
+import { appendBounded, streamCutWarning } from './resultLimits';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './router';
 import { redactForSending } from './secretRedaction';
@@ -33,6 +35,10 @@ export interface EngineSettings {
   concurrency: number;
   cacheMaxBytes: number;
   redactSecrets: boolean;
+  /** Larger files (what would be sent) are refused before planning; default DEFAULT_MAX_FILE_BYTES. */
+  maxFileBytes?: number;
+  /** The setting or flag that raises maxFileBytes, named in the refusal ("--max-file-bytes"). */
+  maxFileBytesName?: string;
 }
 
 export interface EngineDeps {
@@ -116,6 +122,9 @@ export class ReviewEngine {
     this.cache.setMaxBytes(settings.cacheMaxBytes);
     const notices: string[] = [];
     let request = reviewRequestSchema.parse(input);
+    const sent = targetText(request.target);
+    const refusal = refusalFor(fileText ?? sent, sent, request.target.filePath, settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, settings.maxFileBytesName ?? 'the file size limit');
+    if (refusal) throw new FileRefusedError(refusal);
     if (settings.redactSecrets) {
       const redacted = await redactForSending(request, { fileText });
       request = redacted.request;
@@ -268,6 +277,8 @@ export class ReviewEngine {
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
     let lastTokensAt = 0;
+    // What a job keeps of its stream is bounded; what was left out is said once, at the end.
+    const cut = { answer: false, reasoning: false };
     emit({ type: 'phase', phase, elapsedMs: 0 });
     const tokens = (force = false) => {
       const t = this.now();
@@ -283,14 +294,22 @@ export class ReviewEngine {
         switch (event.type) {
           case 'reasoning-delta':
             if (phase !== 'thinking' && phase !== 'answering') emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });
-            job.reasoning += event.text;
-            emit({ type: 'reasoning', text: event.text });
+            {
+              const kept = appendBounded(job.reasoning, event.text);
+              job.reasoning = kept.text;
+              cut.reasoning ||= kept.cut;
+              if (kept.added) emit({ type: 'reasoning', text: kept.added });
+            }
             tokens();
             break;
           case 'answer-delta':
             if (phase !== 'answering') emit({ type: 'phase', phase: (phase = 'answering'), elapsedMs: elapsed() });
-            job.answer += event.text;
-            emit({ type: 'answer', text: event.text });
+            {
+              const kept = appendBounded(job.answer, event.text);
+              job.answer = kept.text;
+              cut.answer ||= kept.cut;
+              if (kept.added) emit({ type: 'answer', text: kept.added });
+            }
             tokens();
             break;
           case 'usage':
@@ -339,7 +358,7 @@ export class ReviewEngine {
       usage: finalUsage,
       costUsd: cost.usd,
       costSource: cost.source,
-      warnings: [...job.warnings, ...parsed.warnings],
+      warnings: [...job.warnings, ...(cut.reasoning ? [streamCutWarning('reasoning')] : []), ...(cut.answer ? [streamCutWarning('answer')] : []), ...parsed.warnings],
     };
     const record = { ...job, ...done };
     await this.appendLedger(this.ledgerRecord(record, 'succeeded', false));
