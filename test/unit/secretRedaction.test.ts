@@ -144,6 +144,11 @@ describe('secretRedaction', async () => {
     assert.doesNotMatch(out, new RegExp(GITHUB_TOKEN));
   });
 
+  it('leaves no performance marks behind (secretlint profiles every call)', async () => {
+    for (let i = 0; i < 20; i++) await redactText(`const id = "${AWS_KEY_ID}";`);
+    assert.deepEqual(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('@core>')), []);
+  });
+
   describe('redactForSending', () => {
     const file = ['const a = 1;', 'const key = `' + PEM_HEADER, ...KEY_BODY, PEM_FOOTER + '`;', 'sign(key);'].join('\n');
     const lines = file.split('\n');

@@ -9,6 +9,23 @@ import type { SecretSpan } from './spans';
 
 const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
 
+/**
+ * secretlint's profiler writes a performance mark (`@core>…`) per rule and per call into the
+ * process-wide timeline, and nothing clears them: in a long-lived extension host that is a leak
+ * growing with every review. Its instance is private to @secretlint/core (and npm may nest its
+ * package), so the marks are dropped where they are written: `performance.mark` ignores names
+ * in secretlint's `@core>` namespace and passes every other mark through.
+ */
+const SILENCED = Symbol.for('deep-review.secretlint-marks-silenced');
+function silenceSecretlintMarks(): void {
+  const perf = globalThis.performance as Performance & { [SILENCED]?: true };
+  if (perf[SILENCED]) return;
+  const mark = perf.mark.bind(perf);
+  perf.mark = ((name: string, options?: PerformanceMarkOptions) => (name.startsWith('@core>') ? undefined : mark(name, options))) as typeof perf.mark;
+  perf[SILENCED] = true;
+}
+silenceSecretlintMarks();
+
 const CONFIG: SecretLintCoreConfig = {
   rules: recommendedRules.filter((rule) => rule.meta.id !== FILTER_COMMENTS).map((rule) => ({ id: rule.meta.id, rule })),
 };
