@@ -2,7 +2,7 @@
 // secret scanners test with (test/fixtures/secrets/corpus.json, each case naming its source),
 // and real source code from node_modules where nothing should be redacted.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { redactForSending, redactText } from '../../src/core/secretRedaction';
 import type { ReviewRequest } from '../../src/core/request';
@@ -19,7 +19,7 @@ interface CorpusCase {
 
 const corpus = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/secrets/corpus.json'), 'utf8')) as CorpusCase[];
 
-/** Real code with no secrets in it: TypeScript's DOM and ES5 typings, marked, pg, pg-boss, esbuild, zod. */
+/** Real code with no secrets in it: TypeScript's typings, marked, pg, pg-boss, esbuild, zod, the OpenAI and Anthropic SDKs. */
 const CLEAN_SOURCES = [
   'node_modules/typescript/lib/lib.dom.d.ts',
   'node_modules/typescript/lib/lib.es5.d.ts',
@@ -33,7 +33,20 @@ const CLEAN_SOURCES = [
   'node_modules/esbuild/lib/main.js',
   'node_modules/zod/v4/core/schemas.js',
   'node_modules/zod/v4/classic/schemas.js',
+  // The OpenAI and Anthropic SDKs' TypeScript sources: code that handles API keys and tokens.
+  ...sourcesUnder('node_modules/openai/src'),
+  ...sourcesUnder('node_modules/@anthropic-ai/sdk/src'),
 ].filter((p) => existsSync(join(ROOT, p)));
+
+function sourcesUnder(dir: string): string[] {
+  const root = join(ROOT, dir);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(?:ts|js|mjs)$/.test(f) && statSync(join(root, f)).isFile())
+    .sort()
+    .map((f) => join(dir, f));
+}
 
 function survivors(c: CorpusCase, redacted: string): string[] {
   return c.secrets.filter((s) => redacted.includes(s));

@@ -71,7 +71,7 @@ function looksLikeSecretValue(value: string): boolean {
   if (isPlaceholder(value)) return false;
   if (/^\$[A-Za-z_]/.test(value)) return false; // $ENV_VAR
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false; // process.env.API_KEY_2
-  if (/^[a-z]+:\/\//i.test(value)) return false; // a URL: its password, if any, is the URL rule's
+  if (/^[a-z]+:\/\//i.test(value) || /^urn:/i.test(value)) return false; // a URL (its password, if any, is the URL rule's) or a URN
   if (/^\.{0,2}\/[\w./-]*$/.test(value) || /^[a-z0-9._-]+(?:\/[a-z0-9._-]+)+$/.test(value)) return false; // a path
   if (/[(\[{]/.test(value)) return false; // code
   if (/^[a-z]+(?:[-_][a-z]+)*(?:[-_]v?\d{1,4})*$/i.test(value) && !/[A-Z].*[a-z]|[a-z].*[A-Z]/.test(value.replace(/^[A-Z]/, ''))) return false; // words-and-a-version
