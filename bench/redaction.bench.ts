@@ -1,11 +1,12 @@
 // Redaction time against input size: it must be linear (a 10 MB file well under a second).
 //   node esbuild.mjs --tests && node bench/run.mjs redaction
-// Four shapes of text at 1, 2, 4, 8 and 10 MB, each redacted whole by redactText (secretlint's
+// Five shapes of text at 1, 2, 4, 8 and 10 MB, each redacted whole by redactText (secretlint's
 // recommended rules + our own rules + key blocks), median of 3 runs after one warm-up:
 //   code     real source (TypeScript's lib.dom.d.ts and marked, repeated)
 //   pem      PEM-like text: BEGIN lines and base64 bodies without END lines (quadratic before)
 //   secrets  the secret corpus (test/fixtures/secrets/corpus.json) repeated: every line a secret
 //   oneline  the code shape without line breaks (a minified bundle): one 10 MB line
+//   secrets-1line  the secrets shape on one line
 // Prints a table (CPU ms and wall ms), the slope ratio (CPU ms/MB at 10 MB over CPU ms/MB at 1 MB;
 // about 1 when linear), then one JSON line (prefix `BENCH_JSON `).
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ function shapes(): Record<string, string> {
   const body = 'MIIEowIBAAKCAQEA7kQ3b9Xy2Lw8Zp4Vt6Rn1Hs5Jd0Fg3Kc7Mb2Nq9Pw4Ue8Yr1T\n';
   const pem = `-----BEGIN RSA PRIVATE KEY-----\n${body.repeat(3)}`;
   const corpus = (JSON.parse(readFileSync(join(ROOT, 'test/fixtures/secrets/corpus.json'), 'utf8')) as { text: string }[]).map((c) => c.text).join('\n');
-  return { code, pem, secrets: `${corpus}\n`, oneline: code.replace(/\n/g, ' ') };
+  return { code, pem, secrets: `${corpus}\n`, oneline: code.replace(/\n/g, ' '), 'secrets-1line': corpus.replace(/\n/g, ' ') };
 }
 
 /** Wall time and this process's CPU time (user + system): on a shared, loaded machine the CPU time is the steadier figure. */
