@@ -128,6 +128,8 @@ async function openEngine(cmd: ReviewCommand): Promise<{ engine: ReviewEngine; s
     concurrency: 1,
     cacheMaxBytes: 50 * 1024 * 1024,
     redactSecrets: cliRedacts(),
+    maxFileBytes: cmd.maxFileBytes,
+    maxFileBytesName: '--max-file-bytes',
   });
   const engine = await ReviewEngine.open({
     store,
@@ -224,7 +226,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that stops early (`deep-review … | head`) closes the pipe: the next write fails
+ * with EPIPE. That is not an error of ours: end quietly, with the exit code so far.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

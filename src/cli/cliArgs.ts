@@ -16,7 +16,8 @@ export const USAGE = `Usage:
       [--max-thinking-tokens <n>] [--effort low|medium|high]
       [--format text|json|markdown|html] [--output <file>] [--no-cache]
       [--budget-usd <n>] [--monthly-budget-usd <n>] [--price-in <usd> --price-out <usd>]
-      [--instruction <text>] [--context-lines <n>] [--context-tokens <n>] [--timeout <seconds>] [--batch]
+      [--instruction <text>] [--context-lines <n>] [--context-tokens <n>] [--timeout <seconds>]
+      [--max-file-bytes <n>] [--batch]
       [--server <url>  (team mode, $DEEP_REVIEW_TOKEN)]
   deep-review review --changes [uncommitted|staged|<ref>] [--repo <dir>] [options as above]
       one review per changed file; only findings on changed lines are kept
@@ -77,6 +78,8 @@ export interface ReviewCommand {
   repo?: string;
   /** Token budget for repository context (guidelines, definitions); 0 sends none. */
   contextTokens?: number;
+  /** Refuse files (what would be sent) larger than this; the engine's default when absent. */
+  maxFileBytes?: number;
 }
 
 export type CliCommand = ReviewCommand | JobsCommand | ResultCommand | { command: 'cost' } | { command: 'help' };
@@ -155,6 +158,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         changes: { type: 'string' },
         repo: { type: 'string' },
         'context-tokens': { type: 'string' },
+        'max-file-bytes': { type: 'string' },
       },
     });
   } catch (err) {
@@ -210,5 +214,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     changes: values.changes,
     repo: values.repo,
     contextTokens: nonNegativeInt(values['context-tokens'], '--context-tokens'),
+    maxFileBytes: nonNegativeInt(values['max-file-bytes'], '--max-file-bytes'),
   };
 }

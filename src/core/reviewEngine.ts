@@ -20,14 +20,16 @@ import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './mo
 import { maskUrlCredentials } from './providers/urlCredentials';
 import type { PriceOverrides } from './cost/prices';
 import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts/prompts';
-import { reviewRequestSchema, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
+import { reviewRequestSchema, targetText, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './results/resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './routing/router';
-import { describeRedactions, redactSecrets } from './redaction/secretRedaction';
+import { redactForSending } from './redaction/secretRedaction';
 import type { ListableTextStore } from './storage';
 import { estimateTokens } from './routing/tokens';
 import { WaitEstimator, type FinishedJobTiming } from './routing/waitEstimate';
 import { WaitHistory } from './routing/waitHistory';
+import { DEFAULT_MAX_FILE_BYTES, FileRefusedError, refusalFor } from './requests/fileGuard';
+import { appendBounded, streamCutWarning } from './results/resultLimits';
 import type { WarningSink } from './warnings';
 
 export interface EngineSettings {
@@ -39,6 +41,10 @@ export interface EngineSettings {
   redactSecrets: boolean;
   /** How budget messages name the knobs (VS Code settings by default; the CLI names its flags). */
   budgetHints?: BudgetHints;
+  /** Larger files (what would be sent) are refused before planning; default DEFAULT_MAX_FILE_BYTES. */
+  maxFileBytes?: number;
+  /** The setting or flag that raises maxFileBytes, named in the refusal ("--max-file-bytes"). */
+  maxFileBytesName?: string;
 }
 
 export interface EngineDeps {
@@ -126,8 +132,11 @@ export class ReviewEngine {
     this.cache.setMaxBytes(settings.cacheMaxBytes);
     const notices: string[] = [];
     let request = reviewRequestSchema.parse(input);
+    const sent = targetText(request.target);
+    const refusal = refusalFor(fileText ?? sent, sent, request.target.filePath, settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, settings.maxFileBytesName ?? 'the file size limit');
+    if (refusal) throw new FileRefusedError(refusal);
     if (settings.redactSecrets) {
-      const redacted = redactRequest(request);
+      const redacted = await redactForSending(request, { fileText });
       request = redacted.request;
       if (redacted.notice) notices.push(redacted.notice);
     }
@@ -330,6 +339,8 @@ export class ReviewEngine {
     let usage: Usage | undefined;
     let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
     let lastTokensAt = 0;
+    // What a job keeps of its stream is bounded; what was left out is said once, at the end.
+    const cut = { answer: false, reasoning: false };
     emit({ type: 'phase', phase, elapsedMs: 0 });
     const tokens = (force = false) => {
       const t = this.now();
@@ -345,14 +356,22 @@ export class ReviewEngine {
         switch (event.type) {
           case 'reasoning-delta':
             if (phase !== 'thinking' && phase !== 'answering') emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });
-            job.reasoning += event.text;
-            emit({ type: 'reasoning', text: event.text });
+            {
+              const kept = appendBounded(job.reasoning, event.text);
+              job.reasoning = kept.text;
+              cut.reasoning ||= kept.cut;
+              if (kept.added) emit({ type: 'reasoning', text: kept.added });
+            }
             tokens();
             break;
           case 'answer-delta':
             if (phase !== 'answering') emit({ type: 'phase', phase: (phase = 'answering'), elapsedMs: elapsed() });
-            job.answer += event.text;
-            emit({ type: 'answer', text: event.text });
+            {
+              const kept = appendBounded(job.answer, event.text);
+              job.answer = kept.text;
+              cut.answer ||= kept.cut;
+              if (kept.added) emit({ type: 'answer', text: kept.added });
+            }
             tokens();
             break;
           case 'usage':
@@ -385,7 +404,8 @@ export class ReviewEngine {
     // The parser sees only the answer; thinking that streamed separately explains an empty one.
     if (job.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
     const reasoning = parsed.inlineReasoning ? `${job.reasoning}${job.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : job.reasoning;
-    const charged = chargeFinished(usage, { output: job.reasoning + job.answer, reasoning }, [...job.warnings, ...parsed.warnings], charging);
+    const streamWarnings = [...(cut.reasoning ? [streamCutWarning('reasoning')] : []), ...(cut.answer ? [streamCutWarning('answer')] : [])];
+    const charged = chargeFinished(usage, { output: job.reasoning + job.answer, reasoning }, [...job.warnings, ...streamWarnings, ...parsed.warnings], charging);
     const finalUsage = charged.usage;
     const durationMs = elapsed();
     const done: Partial<JobRecord> & { status: 'succeeded' } = {
@@ -511,22 +531,5 @@ export function specOf(route: JobRoute): ModelSpec {
     maxAnswerTokens: route.maxAnswerTokens,
     baseUrl: route.baseUrl,
   };
-}
-
-function redactRequest(request: ReviewRequest): { request: ReviewRequest; notice?: string } {
-  const t = request.target;
-  const before = redactSecrets(t.contextBefore, Math.max(1, t.startLine - lineCount(t.contextBefore)));
-  const code = redactSecrets(t.code, t.startLine);
-  const after = redactSecrets(t.contextAfter, t.endLine + 1);
-  const all = [...before.redactions, ...code.redactions, ...after.redactions];
-  if (all.length === 0) return { request };
-  return {
-    request: { ...request, target: { ...t, contextBefore: before.code, code: code.code, contextAfter: after.code } },
-    notice: describeRedactions(all),
-  };
-}
-
-function lineCount(text: string): number {
-  return text.length === 0 ? 0 : text.split('\n').length;
 }
 

@@ -143,7 +143,7 @@ export class TeamServer {
       const body = submitSchema.parse(JSON.parse(await readBody(req, this.opts.maxBodyBytes ?? 2 * 1024 * 1024)));
       const config = await readModelConfig(this.opts.db);
       if (!config) throw new HttpError(503, 'No model is configured for the team yet: start a worker with --provider and --model (or the server with them).');
-      const plan = planOnServer(body.request, body.fileText, config);
+      const plan = await planOnServer(body.request, body.fileText, config);
       const outcome = await submit(this.opts.db, member, plan);
       this.opts.log('info', 'review submitted', { member: member.name, job: outcome.jobId, cached: outcome.cached, joined: outcome.joined, model: plan.route.model });
       return json(res, 202, { ...outcome, route: plan.route });

@@ -9,7 +9,7 @@ import type { JobRoute } from '../core/jobs/job';
 import { PROMPT_VERSION, buildPrompt } from '../core/prompts/prompts';
 import { reviewRequestSchema, type ReviewRequest } from '../core/requests/request';
 import { routeRequest } from '../core/routing/router';
-import { describeRedactions, redactSecrets } from '../core/redaction/secretRedaction';
+import { redactForSending } from '../core/redaction/secretRedaction';
 import { WaitEstimator } from '../core/routing/waitEstimate';
 import { routingOf, type TeamModelConfig } from './teamConfig';
 
@@ -23,22 +23,17 @@ export interface ServerPlan {
   notices: string[];
 }
 
-export function planOnServer(input: unknown, fileText: string | undefined, config: TeamModelConfig): ServerPlan {
+export async function planOnServer(input: unknown, fileText: string | undefined, config: TeamModelConfig): Promise<ServerPlan> {
   let request = reviewRequestSchema.parse(input);
   // The editor's document URI is local to the member's machine; it never leaves their client.
   request = { ...request, target: { ...request.target, documentUri: undefined } };
   if (config.tier !== 'auto' && !request.options.forcedTier) request = { ...request, options: { ...request.options, forcedTier: config.tier } };
   const notices: string[] = [];
   if (config.redactSecrets) {
-    const t = request.target;
-    const before = redactSecrets(t.contextBefore, Math.max(1, t.startLine - (t.contextBefore ? t.contextBefore.split('\n').length : 0)));
-    const code = redactSecrets(t.code, t.startLine);
-    const after = redactSecrets(t.contextAfter, t.endLine + 1);
-    const all = [...before.redactions, ...code.redactions, ...after.redactions];
-    if (all.length > 0) {
-      request = { ...request, target: { ...t, contextBefore: before.code, code: code.code, contextAfter: after.code } };
-      notices.push(describeRedactions(all));
-    }
+    // The whole file is redacted and then sliced, so a selection inside a secret block is covered.
+    const redacted = await redactForSending(request, { fileText });
+    request = redacted.request;
+    if (redacted.notice) notices.push(redacted.notice);
   }
   const complexity = assessComplexity(request);
   const waits = new WaitEstimator();

@@ -64,6 +64,7 @@ export function readSettings(warn: Warn, config: vscode.WorkspaceConfiguration =
       concurrency: Math.round(num(get('jobs.concurrency'), 2, 1, 16, 'jobs.concurrency', warn)),
       cacheMaxBytes: num(get('cache.maxSizeMB'), 50, 1, 2048, 'cache.maxSizeMB', warn) * 1024 * 1024,
       redactSecrets: get('privacy.redactSecrets') !== false,
+      maxFileBytes: Math.round(num(get('maxFileBytes'), 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, 'maxFileBytes', warn)),
     },
     contextLines: Math.round(num(get('capture.contextLines'), 20, 0, 500, 'capture.contextLines', warn)),
     keepReasoningExpanded: get('reasoning.keepExpanded') === true,
@@ -85,6 +86,8 @@ export function engineSettingsFor(s: DeepReviewSettings, provider: ProviderId, l
     concurrency: s.engine.concurrency,
     cacheMaxBytes: s.engine.cacheMaxBytes,
     redactSecrets: s.engine.redactSecrets,
+    maxFileBytes: s.engine.maxFileBytes,
+    maxFileBytesName: 'the deepReview.maxFileBytes setting',
   };
 }
 

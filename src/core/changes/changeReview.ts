@@ -12,7 +12,7 @@ import type { JobRecord } from '../jobs/job';
 import type { RequestOptions, ReviewRequestInput } from '../requests/request';
 import type { Finding } from '../results/result';
 import { BudgetRefusedError, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
-import { redactSecrets } from '../redaction/secretRedaction';
+import { redactText } from '../redaction/secretRedaction';
 import { changeTarget, changedRanges, describeDiff, keepFindingsOnChangedLines, touchesChangedLines, type ChangeTarget, type LineRange } from './hunkTargeting';
 import { DEFAULT_CHANGE_FILE_LIMITS, skipReasonFromContent, skipReasonFromDiff, type ChangeFileLimits } from './skipReasons';
 import { diffPath, type FileDiff } from './unifiedDiff';
@@ -126,7 +126,7 @@ async function planFile(engine: EnginePlanning, source: ChangeSource, diff: File
 async function changeInfo(diff: FileDiff, description: string, changed: LineRange[], redact: boolean): Promise<ChangeInfo> {
   const text = describeDiff(diff, 24_000);
   // The diff carries removed lines too, which the target does not: redact it as well.
-  const safe = redact ? (await redactSecrets(text, 1)).code : text;
+  const safe = redact ? (await redactText(text, 1)).text : text;
   return { description, changedRanges: changed, diff: safe };
 }
 

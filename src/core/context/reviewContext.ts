@@ -1,7 +1,7 @@
 // Puts a request's context together: guidelines and definitions, secrets redacted from every
 // piece, fitted to the context token budget. The result goes on the request as is, so what the
 // prompt sends, what the cache key covers and what the panel lists are the same pieces.
-import { describeRedactions, redactSecrets, type Redaction } from '../redaction/secretRedaction';
+import { describeRedactions, redactText, type Redaction } from '../redaction/secretRedaction';
 import { fitContextToBudget } from './contextBudget';
 import { pieceLabel, type ContextPiece } from './contextPiece';
 
@@ -23,9 +23,9 @@ export async function assembleContext(candidates: readonly ContextPiece[], opts:
       continue;
     }
     // Awaited so this holds whether the redactor is synchronous or not.
-    const r = await redactSecrets(piece.text, piece.startLine);
+    const r = await redactText(piece.text, piece.startLine);
     found.push(...r.redactions);
-    redacted.push(r.redactions.length > 0 ? { ...piece, text: r.code } : piece);
+    redacted.push(r.redactions.length > 0 ? { ...piece, text: r.text } : piece);
   }
   const fitted = fitContextToBudget(redacted, Math.max(0, opts.maxTokens));
   const notices: string[] = [];

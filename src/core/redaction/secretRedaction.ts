@@ -1,245 +1,172 @@
-// Replaces likely secrets in code with placeholders such as `[REDACTED:aws-access-key]`
-// before the code leaves the machine. Line breaks are kept, so line numbers in the prompt
-// and in the model's findings still match the file. Patterns favour precision: a missed
-// exotic secret is less harmful than a review of code the model was never shown.
+// The one redaction entry point: everything that leaves the machine goes through it.
+//
+//   redactText(text, firstLine?)            any text: secrets become `[REDACTED:kind]`
+//   redactForSending(request, { fileText, pieces })
+//                                           a whole review request: the target and its context
+//                                           (redacted as the whole file, then sliced, so a
+//                                           selection inside a key block is still redacted), the
+//                                           diagnostics' messages, the user's instruction, and any
+//                                           extra pieces later features send (changed hunks,
+//                                           definitions, guidelines)
+//   describeRedactions(redactions)          one sentence for the user
+//
+// Detection is secretlint's recommended preset (maintained) plus our own rules for what it
+// misses (ownRules.ts) and key blocks cut by a selection (privateKeys.ts); all of it is linear
+// in the text's size. Line breaks are kept, so line numbers in the prompt and in the model's
+// findings still match the file.
+import { ownRuleSpans } from './ownRules';
+import { privateKeySpans } from './privateKeys';
+import { secretlintSpans } from './secretlintScan';
+import { applySpans, type Redaction, type SecretSpan } from './spans';
+import type { ReviewRequest } from '../requests/request';
 
-export interface Redaction {
-  /** A short id such as 'aws-access-key', also used in the placeholder. */
-  kind: string;
-  /** 1-based file line where the secret starts. */
-  line: number;
-  /** Last line, when the secret spans several (a private key block). */
-  endLine?: number;
+export type { Redaction } from './spans';
+
+export interface RedactedText {
+  text: string;
+  redactions: Redaction[];
 }
 
-interface SecretPattern {
-  kind: string;
-  regex: RegExp;
-  /** Which capture group holds the secret itself (0: the whole match). */
-  group: number;
-  /** Extra check on the secret, to rule out look-alikes in ordinary code. */
-  accept?: (secret: string) => boolean;
+/**
+ * Replaces likely secrets in `text` with placeholders. `firstLine` is the line number of the
+ * text's first line, so redactions report file lines. The result has as many lines as the input.
+ */
+export async function redactText(text: string, firstLine = 1): Promise<RedactedText> {
+  if (text.length === 0) return { text, redactions: [] };
+  const own = [...privateKeySpans(text), ...ownRuleSpans(text)].sort((a, b) => a.start - b.start);
+  // A secretlint span that holds one of ours is usually a whole line or URL around the secret
+  // (`awsSecretAccessKey: '…'`, `postgres://u:pw@host`): ours keeps the name and the host
+  // readable for the model. Multi-line ones are kept whole.
+  const linted = (await secretlintSpans(text)).filter((l) => text.slice(l.start, l.end).includes('\n') || !holdsOneOf(own, l));
+  return applySpans(text, [...own, ...linted], firstLine);
+}
+
+/** True when `outer` holds one of `spans` (sorted by start): linear overall, not a scan per span. */
+function holdsOneOf(spans: readonly SecretSpan[], outer: SecretSpan): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.start < outer.start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < spans.length && spans[i]!.start < outer.end; i++) if (spans[i]!.end <= outer.end) return true;
+  return false;
+}
+
+/** Extra text sent with a request (a changed hunk, a definition, a guideline). */
+export interface SendPiece {
+  /** Names the piece in the notice ("definitions"). */
+  label: string;
+  text: string;
+}
+
+export interface RedactForSendingOptions {
+  /** The whole current file: redacted as one, then sliced to the request's lines. */
+  fileText?: string;
+  pieces?: readonly SendPiece[];
+}
+
+export interface RedactedRequest {
+  request: ReviewRequest;
+  pieces: SendPiece[];
+  redactions: Redaction[];
+  /** For the user; empty when nothing was redacted. */
+  notice: string;
+}
+
+function splitLines(text: string): string[] {
+  return text.length === 0 ? [] : text.split('\n');
+}
+
+/**
+ * The request's lines (context before, target, context after) with secrets redacted. With the
+ * whole file, and when the request's lines still read as the file's, the file is redacted and
+ * the lines cut from it; otherwise the request's lines are redacted as one text.
+ */
+async function redactTargetLines(request: ReviewRequest, fileText: string | undefined): Promise<{ lines: string[]; redactions: Redaction[] }> {
+  const t = request.target;
+  const window = [...splitLines(t.contextBefore), ...t.code.split('\n'), ...splitLines(t.contextAfter)];
+  const first = Math.max(1, t.startLine - splitLines(t.contextBefore).length);
+  if (fileText !== undefined) {
+    const fileLines = fileText.split('\n');
+    const same = window.every((line, i) => (fileLines[first - 1 + i] ?? '\u0000').replace(/\r$/, '') === line.replace(/\r$/, ''));
+    if (same) {
+      const whole = await redactText(fileText);
+      const redactedLines = whole.text.split('\n');
+      const last = first + window.length - 1;
+      const lines = window.map((line, i) => {
+        const redacted = redactedLines[first - 1 + i] ?? line;
+        // Keep the request's own line endings.
+        return line.endsWith('\r') || !redacted.endsWith('\r') ? redacted : redacted.slice(0, -1);
+      });
+      const redactions = whole.redactions.filter((r) => r.line <= last && (r.endLine ?? r.line) >= first);
+      return { lines, redactions };
+    }
+  }
+  const own = await redactText(window.join('\n'), first);
+  return { lines: own.text.split('\n'), redactions: own.redactions };
+}
+
+export async function redactForSending(request: ReviewRequest, options: RedactForSendingOptions = {}): Promise<RedactedRequest> {
+  const t = request.target;
+  const { lines, redactions } = await redactTargetLines(request, options.fileText);
+  const before = splitLines(t.contextBefore).length;
+  const codeLines = t.code.split('\n').length;
+  const target = {
+    ...t,
+    contextBefore: lines.slice(0, before).join('\n'),
+    code: lines.slice(before, before + codeLines).join('\n'),
+    contextAfter: lines.slice(before + codeLines).join('\n'),
+  };
+
+  const all: Redaction[] = [...redactions];
+  const where = async (text: string, label: string): Promise<string> => {
+    const r = await redactText(text);
+    all.push(...r.redactions.map((x) => ({ ...x, where: label })));
+    return r.text;
+  };
+  const instruction = request.instruction === undefined ? undefined : await where(request.instruction, 'instruction');
+  if (target.type === 'diagnostics') {
+    target.diagnostics = await Promise.all(target.diagnostics.map(async (d) => ({ ...d, message: await where(d.message, 'diagnostics') })));
+  }
+  const pieces: SendPiece[] = [];
+  for (const piece of options.pieces ?? []) pieces.push({ label: piece.label, text: await where(piece.text, piece.label) });
+
+  const redacted: ReviewRequest = { ...request, target, ...(instruction === undefined ? {} : { instruction }) };
+  return { request: redacted, pieces, redactions: all, notice: describeRedactions(all) };
 }
 
 const LABELS: Record<string, string> = {
   'private-key': 'private key',
   'aws-access-key': 'AWS access key',
   'aws-secret-key': 'AWS secret key',
+  'aws-account-id': 'AWS account id',
   'github-token': 'GitHub token',
+  'gitlab-token': 'GitLab token',
   'anthropic-key': 'Anthropic API key',
   'openai-key': 'OpenAI API key',
+  'stripe-key': 'Stripe key',
+  'sendgrid-key': 'SendGrid key',
   'slack-token': 'Slack token',
+  'slack-webhook': 'Slack webhook',
   'google-api-key': 'Google API key',
+  'npm-token': 'npm token',
+  'django-secret-key': 'Django secret key',
+  'azure-client-secret': 'Azure client secret',
+  'azure-storage-key': 'Azure storage key',
+  'azure-sas-signature': 'Azure SAS signature',
+  'auth-header': 'authorization header',
+  'connection-string-password': 'connection string password',
   jwt: 'JSON Web Token',
   'url-password': 'password in a URL',
   password: 'password',
-  'api-key': 'API key',
-  token: 'token',
   secret: 'secret',
 };
 
-function hasLetter(s: string): boolean {
-  return /[A-Za-z]/.test(s);
-}
-
-function hasDigit(s: string): boolean {
-  return /[0-9]/.test(s);
-}
-
-/** A generic assigned value is a secret only if it looks random or password-like, not like a word or a template. */
-function looksLikeSecretValue(value: string): boolean {
-  if (/\$\{|\{\{|%\(|^\$|^<|^%s$/.test(value)) return false;
-  if (value.includes('[REDACTED:')) return false;
-  if (/^(.)\1*$/.test(value)) return false; // "********", "xxxxxxxx"
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false; // process.env.API_KEY_2
-  const special = /[^A-Za-z0-9\-_./]/.test(value);
-  return hasLetter(value) && (hasDigit(value) || special);
-}
-
-/** Single-line patterns, most specific first; the generic assignments come last. */
-const LINE_PATTERNS: SecretPattern[] = [
-  { kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, group: 0 },
-  {
-    kind: 'aws-secret-key',
-    regex: /(aws_?secret_?(?:access_?)?key|secret_?access_?key)(["']?[ \t]*(?::=|=>|[:=])[ \t]*["']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
-    group: 3,
-  },
-  { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, group: 0 },
-  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, group: 0 },
-  {
-    kind: 'openai-key',
-    regex: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
-    group: 0,
-    accept: (s) => hasDigit(s.slice(3)) && hasLetter(s.slice(3)),
-  },
-  { kind: 'slack-token', regex: /\bxox[abpr]-[A-Za-z0-9-]{10,}/g, group: 0, accept: (s) => hasDigit(s) },
-  { kind: 'google-api-key', regex: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, group: 0 },
-  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, group: 0 },
-  {
-    kind: 'url-password',
-    regex: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"`]{1,100}:([^\s:/@'"`]{3,200})@/gi,
-    group: 1,
-    // Not a template: `{password}`, `${PASS}`, `<password>`, `%s`.
-    accept: (s) => !/[{}$<>]|%s|%\(|^\*+$/.test(s) && s.toLowerCase() !== 'password',
-  },
-  // `password = "hunter2x"`, `"api_key": 'a1b2…'`, `token := "…"`: a sensitive name ending an
-  // identifier, an assignment, and a quoted value without spaces.
-  {
-    kind: 'generic',
-    regex:
-      /(passwd|password|pwd|secret|api_?key|apikey|access_?token|auth_?token|token|private_?key)(["']?[ \t]*(?::=|=>|[:=])[ \t]*(["'`]))([^"'`\s\\]{8,200})\3/gi,
-    group: 4,
-    accept: looksLikeSecretValue,
-  },
-  // .env / YAML / INI lines: `DB_PASSWORD=s3cr3tP4ss`, `api_key: a1b2c3d4e5`. The value has
-  // to fill the rest of the line and hold no code characters such as parentheses.
-  {
-    kind: 'generic',
-    regex:
-      /^([ \t]*(?:export[ \t]+)?[A-Za-z0-9_.-]*?(?:passwd|password|pwd|secret|api_?key|apikey|access_?token|auth_?token|token))([ \t]*[:=][ \t]*)([A-Za-z0-9+/=_.!@#%^&*~-]{8,200})[ \t]*(?:#.*)?$/gi,
-    group: 3,
-    accept: looksLikeSecretValue,
-  },
-];
-
-function genericKind(name: string): string {
-  const lower = name.toLowerCase();
-  if (/passw|pwd/.test(lower)) return 'password';
-  if (/api_?key|apikey/.test(lower)) return 'api-key';
-  if (/token/.test(lower)) return 'token';
-  return 'secret';
-}
-
-function placeholder(kind: string): string {
-  return `[REDACTED:${kind}]`;
-}
-
-/** Redacts one line with the single-line patterns. */
-function redactLine(text: string, line: number, found: Redaction[]): string {
-  let result = text;
-  for (const pattern of LINE_PATTERNS) {
-    pattern.regex.lastIndex = 0;
-    result = result.replace(pattern.regex, (...args: unknown[]) => {
-      const match = String(args[0]);
-      const groups = args.slice(1, -2).map((g) => (typeof g === 'string' ? g : ''));
-      const secret = pattern.group === 0 ? match : (groups[pattern.group - 1] ?? '');
-      // Something already redacted (a key assigned to `api_key = "…"`) is not redacted again.
-      if (secret.length === 0 || match.includes('[REDACTED:')) return match;
-      if (pattern.accept && !pattern.accept(secret)) return match;
-      const kind = pattern.kind === 'generic' ? genericKind(groups[0] ?? '') : pattern.kind;
-      found.push({ kind, line });
-      if (pattern.group === 0) return placeholder(kind);
-      // Keep everything around the secret (the name, the quotes) and replace only the value.
-      const at = match.lastIndexOf(secret);
-      return match.slice(0, at) + placeholder(kind) + match.slice(at + secret.length);
-    });
-  }
-  return result;
-}
-
-const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
-const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
-/** A key body line carries a long run of base64. */
-const KEY_BODY = /[A-Za-z0-9+/=]{32,}/;
-
-/** Character offset where each line starts. */
-function lineStarts(code: string): number[] {
-  const starts = [0];
-  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 0-based line holding `offset` (binary search over line starts). */
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-interface Span {
-  start: number;
-  end: number;
-}
-
-/**
- * PEM private key blocks. A selection or its context may cut a key: without an END marker
- * the block runs over the key body lines after BEGIN, and an END marker without BEGIN takes
- * the body lines before it. A marker with no key body (code that checks for the header) is
- * not a secret.
- */
-function privateKeySpans(code: string, starts: readonly number[]): Span[] {
-  const lineStart = (l: number): number => starts[l] ?? code.length;
-  const lineEnd = (l: number): number => (starts[l + 1] ?? code.length + 1) - 1;
-  const isBody = (l: number): boolean => l >= 0 && l < starts.length && KEY_BODY.test(code.slice(lineStart(l), lineEnd(l)));
-  const spans: Span[] = [];
-  PEM_BEGIN.lastIndex = 0;
-  for (let begin = PEM_BEGIN.exec(code); begin; begin = PEM_BEGIN.exec(code)) {
-    const afterHeader = begin.index + begin[0].length;
-    PEM_END.lastIndex = afterHeader;
-    const end = PEM_END.exec(code);
-    const nextBegin = code.indexOf('-----BEGIN ', afterHeader);
-    let spanEnd: number;
-    if (end && (nextBegin === -1 || end.index < nextBegin)) {
-      if (!KEY_BODY.test(code.slice(afterHeader, end.index))) continue;
-      spanEnd = end.index + end[0].length;
-    } else {
-      let line = lineAt(starts, begin.index);
-      let hasBody = KEY_BODY.test(code.slice(afterHeader, lineEnd(line)));
-      for (; isBody(line + 1); line++) hasBody = true;
-      if (!hasBody) continue;
-      spanEnd = lineEnd(line);
-    }
-    spans.push({ start: begin.index, end: spanEnd });
-    PEM_BEGIN.lastIndex = spanEnd;
-  }
-
-  const covered = (offset: number): boolean => spans.some((s) => s.start <= offset && offset < s.end);
-  const endOnly: Span[] = [];
-  PEM_END.lastIndex = 0;
-  for (let end = PEM_END.exec(code); end; end = PEM_END.exec(code)) {
-    if (covered(end.index)) continue;
-    const endLine = lineAt(starts, end.index);
-    const hasBodyBefore = KEY_BODY.test(code.slice(lineStart(endLine), end.index));
-    let line = endLine;
-    for (; isBody(line - 1) && !covered(lineStart(line - 1)); line--);
-    if (line === endLine && !hasBodyBefore) continue;
-    const start = line === endLine ? lineStart(endLine) + (/^\s*/.exec(code.slice(lineStart(endLine), end.index))?.[0].length ?? 0) : lineStart(line);
-    endOnly.push({ start, end: end.index + end[0].length });
-  }
-  return [...spans, ...endOnly].sort((a, b) => a.start - b.start);
-}
-
-/**
- * Replaces likely secrets with placeholders. `firstLine` is the file line number of the
- * code's first line, so redactions report file lines. The result has as many lines as the input.
- */
-export function redactSecrets(code: string, firstLine = 1): { code: string; redactions: Redaction[] } {
-  const redactions: Redaction[] = [];
-  const starts = lineStarts(code);
-  // Private key blocks first, as they span lines; their line breaks are kept.
-  let text = '';
-  let copied = 0;
-  for (const span of privateKeySpans(code, starts)) {
-    const first = lineAt(starts, span.start);
-    const last = lineAt(starts, span.end);
-    redactions.push(last > first ? { kind: 'private-key', line: firstLine + first, endLine: firstLine + last } : { kind: 'private-key', line: firstLine + first });
-    text += code.slice(copied, span.start) + placeholder('private-key') + '\n'.repeat(last - first);
-    copied = span.end;
-  }
-  text += code.slice(copied);
-
-  const lines = text.split('\n').map((line, i) => redactLine(line, firstLine + i, redactions));
-  redactions.sort((a, b) => a.line - b.line);
-  return { code: lines.join('\n'), redactions };
-}
-
 function describeOne(r: Redaction): string {
   const label = LABELS[r.kind] ?? r.kind;
+  if (r.where !== undefined) return `${label} (in the ${r.where})`;
   return r.endLine !== undefined && r.endLine > r.line ? `${label} (lines ${r.line}–${r.endLine})` : `${label} (line ${r.line})`;
 }
 

@@ -5,6 +5,7 @@
 import type { Finding, FindingSeverity, ParsedResult, ReviewResult } from './result';
 import { splitThinkTags } from '../providers/thinkTags';
 import { readJson, type Json, type ReadJson } from './lenientJson';
+import { RESULT_LIMITS, bounded, capFindings } from './resultLimits';
 
 export const UNSTRUCTURED_WARNING = "The model's answer could not be read as structured findings; showing it as text.";
 export const TRUNCATED_WARNING = "The model's answer was cut off; only its complete part was read.";
@@ -266,6 +267,10 @@ function toFinding(value: Json, target: LineRange, warnings: string[]): Finding 
   const title = givenTitle ? truncate(givenTitle, 200) : firstSentence(explanation, 80);
   if (!title) return undefined;
   let suggestedFix = fixOf(field(value, FIX_KEYS));
+  if (suggestedFix !== undefined && suggestedFix.length > RESULT_LIMITS.fixChars) {
+    warnings.push(`The suggested fix of "${title}" was longer than ${RESULT_LIMITS.fixChars.toLocaleString('en-US')} characters and was dropped.`);
+    suggestedFix = undefined;
+  }
   const lines = findingLines(value);
   let startLine = lines?.start ?? target.startLine;
   let endLine = lines?.end ?? target.endLine;
@@ -283,7 +288,14 @@ function toFinding(value: Json, target: LineRange, warnings: string[]): Finding 
     warnings.push(`The finding "${title}" pointed at ${from}, partly outside the reviewed lines; it is shown at ${rangeText(startLine, endLine)}.${fixNote}`);
     suggestedFix = undefined;
   }
-  const finding: Finding = { title, severity: severityOf(field(value, ['severity', 'level', 'priority'])), confidence: confidenceOf(field(value, ['confidence', 'certainty'])), startLine, endLine, explanation };
+  const finding: Finding = {
+    title,
+    severity: severityOf(field(value, ['severity', 'level', 'priority'])),
+    confidence: confidenceOf(field(value, ['confidence', 'certainty'])),
+    startLine,
+    endLine,
+    explanation: explanation.length > RESULT_LIMITS.explanationChars ? `${explanation.slice(0, RESULT_LIMITS.explanationChars)}…` : explanation,
+  };
   if (suggestedFix !== undefined) finding.suggestedFix = suggestedFix;
   return finding;
 }
@@ -312,20 +324,29 @@ function answerFrom(summary: string, findings: readonly Finding[]): string {
 
 function toResult(shape: JsonObject, read: ReadJson, target: LineRange, warnings: string[]): ReviewResult {
   const rawFindings = field(shape, FINDINGS_KEYS);
-  const findings: Finding[] = [];
+  const all: Finding[] = [];
+  const findingWarnings: string[] = [];
   if (Array.isArray(rawFindings)) {
     for (const item of rawFindings) {
       // A finding the end of the text cut into may hold half a fix: never keep it.
       if (isObject(item) && read.incomplete.has(item)) continue;
-      const finding = toFinding(item, target, warnings);
-      if (finding) findings.push(finding);
+      const finding = toFinding(item, target, findingWarnings);
+      if (finding) all.push(finding);
     }
   }
+  const shown = findingWarnings.slice(0, RESULT_LIMITS.findingWarnings);
+  warnings.push(...shown);
+  if (findingWarnings.length > shown.length) warnings.push(`…and ${(findingWarnings.length - shown.length).toLocaleString('en-US')} more notes about single findings.`);
+  const capped = capFindings(all);
+  const findings = capped.findings;
+  if (capped.warning) warnings.push(capped.warning);
   const summaryValue = textOf(field(shape, SUMMARY_KEYS))?.trim() ?? '';
   const answerValue = textOf(field(shape, ANSWER_KEYS))?.trim() ?? '';
-  const summary =
-    summaryValue || (answerValue ? firstSentence(answerValue, 200) : findings.length === 0 ? 'No issues found.' : `${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}.`);
-  const answer = answerValue || answerFrom(summary, findings);
+  const summary = truncate(
+    summaryValue || (answerValue ? firstSentence(answerValue, 200) : findings.length === 0 ? 'No issues found.' : `${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}.`),
+    RESULT_LIMITS.summaryChars,
+  );
+  const answer = bounded(answerValue || answerFrom(summary, findings), RESULT_LIMITS.answerChars, 'answer', warnings);
   return { summary, findings, answer };
 }
 
@@ -352,7 +373,8 @@ function bestResult(text: string): { shape: JsonObject; read: ReadJson } | undef
 
 function unstructured(answer: string, inlineReasoning: string): ParsedResult {
   const warning = answer.length > 0 ? UNSTRUCTURED_WARNING : inlineReasoning.length > 0 ? EMPTY_AFTER_REASONING_WARNING : EMPTY_WARNING;
-  return { result: { summary: '', findings: [], answer }, inlineReasoning, structured: false, warnings: [warning] };
+  const warnings = [warning];
+  return { result: { summary: '', findings: [], answer: bounded(answer, RESULT_LIMITS.answerChars, 'answer', warnings) }, inlineReasoning, structured: false, warnings };
 }
 
 /**
