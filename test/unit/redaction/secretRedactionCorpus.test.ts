@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { redactForSending, redactText } from '../../../src/core/redaction/secretRedaction';
 import type { ReviewRequest } from '../../../src/core/requests/request';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 interface CorpusCase {
   source: string;
