@@ -4,84 +4,33 @@
 // cache, wait-time learning.
 import { AnalysisCache, type CachedAnalysis, type FileCacheStatus } from './cache/analysisCache';
 import { AnswerClaims } from './jobs/answerClaims';
-import { checkBudget, worstCaseCost, type BudgetDecision, type BudgetHints, type BudgetLimits } from './cost/budget';
+import { checkBudget, worstCaseCost } from './cost/budget';
 import { cacheCandidates } from './cache/cacheKey';
 import { cachedOutcome, routeAnsweredBy } from './cache/cachedAnswer';
-import { assessComplexity, type ComplexityAssessment } from './routing/complexity';
+import { assessComplexity } from './routing/complexity';
 import { hashText } from './cache/contentHash';
 import { usageBounds } from './cost/cost';
 import { chargeFinished, chargeStopped, reserveBeforeSending } from './jobs/jobCharging';
-import { isFinished, type JobEvent, type JobRecord, type JobRoute } from './jobs/job';
-import { JobManager, newJobId, type SubmitResult } from './jobs/jobManager';
+import { isFinished, type JobEvent, type JobRecord } from './jobs/job';
+import { JobManager, newJobId } from './jobs/jobManager';
 import { JobStore } from './jobs/jobStore';
+import { streamModelCall } from './jobs/modelStream';
+import { ledgerRecordOf, queuedRecord, specOf, type LedgerRecordInput } from './jobs/jobRecords';
 import { CostLedger } from './cost/ledger';
-import { ModelError, isModelError } from './modelError';
-import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
-import { maskUrlCredentials } from './providers/urlCredentials';
-import type { PriceOverrides } from './cost/prices';
-import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts/prompts';
+import { ModelError } from './modelError';
+import type { ModelSpec, Usage } from './modelClient';
+import { PROMPT_VERSION, buildPrompt } from './prompts/prompts';
 import { reviewRequestSchema, targetText, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './results/resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './routing/router';
 import { redactForSending } from './redaction/secretRedaction';
-import type { ListableTextStore } from './storage';
-import { estimateTokens } from './routing/tokens';
 import { WaitEstimator, type FinishedJobTiming } from './routing/waitEstimate';
 import { WaitHistory } from './routing/waitHistory';
 import { DEFAULT_MAX_FILE_BYTES, FileRefusedError, refusalFor } from './requests/fileGuard';
-import { appendBounded, streamCutWarning } from './results/resultLimits';
-import type { WarningSink } from './warnings';
+import { streamCutWarning } from './results/resultLimits';
 
-export interface EngineSettings {
-  routing: RoutingConfig;
-  budget: BudgetLimits;
-  priceOverrides: PriceOverrides;
-  concurrency: number;
-  cacheMaxBytes: number;
-  redactSecrets: boolean;
-  /** How budget messages name the knobs (VS Code settings by default; the CLI names its flags). */
-  budgetHints?: BudgetHints;
-  /** Larger files (what would be sent) are refused before planning; default DEFAULT_MAX_FILE_BYTES. */
-  maxFileBytes?: number;
-  /** The setting or flag that raises maxFileBytes, named in the refusal ("--max-file-bytes"). */
-  maxFileBytesName?: string;
-}
-
-export interface EngineDeps {
-  store: ListableTextStore;
-  /** The client for a model; throws ModelError('config' | 'auth') when it cannot be built. */
-  clientFor(spec: ModelSpec): ModelClient;
-  settings(): EngineSettings;
-  warn: WarningSink;
-  now?: () => number;
-}
-
-/** Everything decided about a request before anything is sent or paid. */
-export interface ReviewPlan {
-  request: ReviewRequest;
-  complexity: ComplexityAssessment;
-  route: RouteDecision;
-  prompt: BuiltPrompt;
-  cacheKey: string;
-  fileHash: string;
-  budget: BudgetDecision;
-  cached: CachedAnalysis | undefined;
-  /** Notices for the user made while planning (secrets redacted, and so on). */
-  notices: string[];
-  parentJobId?: string;
-}
-
-export interface StartResult extends SubmitResult {
-  fromCache: boolean;
-}
-
-export class BudgetRefusedError extends ModelError {
-  constructor(message: string) {
-    super('budget', message);
-  }
-}
-
-const TOKEN_EVENT_INTERVAL_MS = 250;
+export { BudgetRefusedError, type EngineDeps, type EngineSettings, type ReviewPlan, type StartResult } from './engineTypes';
+import { BudgetRefusedError, type EngineDeps, type ReviewPlan, type StartResult } from './engineTypes';
 
 export class ReviewEngine {
   private constructor(
@@ -258,42 +207,10 @@ export class ReviewEngine {
 
   /** The queued record a plan starts as (also used by the batch layer, src/core/batch/). */
   newRecord(plan: ReviewPlan, now: number): JobRecord {
-    const r = plan.route;
-    const route: JobRoute = {
-      tier: r.tier,
-      provider: r.model.provider,
-      model: r.model.model,
-      reasoning: r.model.reasoning,
-      effort: r.model.effort,
-      maxThinkingTokens: r.model.maxThinkingTokens,
-      maxAnswerTokens: r.model.maxAnswerTokens,
-      // Credentials in a base URL stay out of the record (persisted, shown, exported); the run uses them.
-      baseUrl: maskUrlCredentials(r.model.baseUrl),
-      complexity: { tier: plan.complexity.tier, score: plan.complexity.score },
-      reasons: r.reasons,
-      note: r.note,
-      escalationTier: r.escalation?.tier,
-      expectedWait: { lowSeconds: r.expectedWait.lowSeconds, highSeconds: r.expectedWait.highSeconds, reason: r.expectedWait.reason },
-    };
-    const id = newJobId(now);
-    if (route.baseUrl !== r.model.baseUrl && r.model.baseUrl !== undefined) this.baseUrls.set(id, r.model.baseUrl);
-    return {
-      id,
-      request: plan.request,
-      route,
-      cacheKey: plan.cacheKey,
-      fileHash: plan.fileHash,
-      status: 'queued',
-      createdAt: now,
-      fromCache: false,
-      parentJobId: plan.parentJobId,
-      reasoning: '',
-      answer: '',
-      // A confirmation question ("… Send it?") was answered before the job existed; not a warning.
-      warnings: [...plan.notices, ...(plan.budget.allowed && plan.budget.message && !plan.budget.needsConfirmation ? [plan.budget.message] : [])],
-      retries: 0,
-      dismissedFindings: [],
-    };
+    const { record, baseUrl } = queuedRecord(plan, newJobId(now), now);
+    // Credentials in a base URL stay out of the record (persisted, shown, exported); the run uses them.
+    if (baseUrl !== undefined) this.baseUrls.set(record.id, baseUrl);
+    return record;
   }
 
   /**
@@ -336,69 +253,15 @@ export class ReviewEngine {
     const refused = await reserveBeforeSending(job, worst, reserveContext);
     this.reserved.delete(job.id); // from here on the ledger holds it
     if (refused) return refused;
-    let usage: Usage | undefined;
-    let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
-    let lastTokensAt = 0;
-    // What a job keeps of its stream is bounded; what was left out is said once, at the end.
-    const cut = { answer: false, reasoning: false };
-    emit({ type: 'phase', phase, elapsedMs: 0 });
-    const tokens = (force = false) => {
-      const t = this.now();
-      if (!force && t - lastTokensAt < TOKEN_EVENT_INTERVAL_MS) return;
-      lastTokensAt = t;
-      const reasoningTokens = usage?.reasoningTokens ?? estimateTokens(job.reasoning);
-      const outputTokens = usage?.outputTokens ?? reasoningTokens + estimateTokens(job.answer);
-      emit({ type: 'tokens', reasoningTokens, outputTokens, estimated: usage === undefined || usage.estimated, elapsedMs: elapsed() });
-    };
-    try {
-      const client = this.deps.clientFor(spec);
-      for await (const event of client.stream({ spec, system: prompt.system, prompt: prompt.prompt, signal })) {
-        switch (event.type) {
-          case 'reasoning-delta':
-            if (phase !== 'thinking' && phase !== 'answering') emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });
-            {
-              const kept = appendBounded(job.reasoning, event.text);
-              job.reasoning = kept.text;
-              cut.reasoning ||= kept.cut;
-              if (kept.added) emit({ type: 'reasoning', text: kept.added });
-            }
-            tokens();
-            break;
-          case 'answer-delta':
-            if (phase !== 'answering') emit({ type: 'phase', phase: (phase = 'answering'), elapsedMs: elapsed() });
-            {
-              const kept = appendBounded(job.answer, event.text);
-              job.answer = kept.text;
-              cut.answer ||= kept.cut;
-              if (kept.added) emit({ type: 'answer', text: kept.added });
-            }
-            tokens();
-            break;
-          case 'usage':
-            usage = event.usage;
-            tokens(true);
-            break;
-          case 'retry':
-            job.retries = event.attempt;
-            emit({ type: 'retry', attempt: event.attempt, delayMs: event.delayMs, reason: event.reason });
-            break;
-          case 'warning':
-            job.warnings.push(event.message);
-            break;
-          case 'finish':
-            break;
-        }
-      }
-      // A client that ends its stream quietly on cancel must not make a cut answer a success.
-      if (signal.aborted) throw new ModelError('cancelled', 'Cancelled.');
-    } catch (err) {
-      const error = isModelError(err) ? err : new ModelError('server', err instanceof Error ? err.message : String(err));
-      const cancelled = error.kind === 'cancelled' || signal.aborted;
+    const streamed = await streamModelCall(job, () => this.deps.clientFor(spec), { spec, system: prompt.system, prompt: prompt.prompt, signal }, emit, this.now);
+    if (streamed.error) {
+      const cancelled = streamed.error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';
-      const outcome = { status, ...chargeStopped(usage, job, charging), retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : error.kind, message: cancelled ? 'Cancelled.' : error.message } } as const;
+      const outcome = { status, ...chargeStopped(streamed.usage, job, charging), retries: job.retries, error: { kind: cancelled ? ('cancelled' as const) : streamed.error.kind, message: cancelled ? 'Cancelled.' : streamed.error.message } } as const;
       await this.appendLedger(this.ledgerRecord({ ...job, ...outcome }, status, false));
       return outcome;
     }
+    const { usage, cut } = streamed;
     emit({ type: 'phase', phase: 'parsing', elapsedMs: elapsed() });
     const parsed = parseModelOutput(job.answer, { startLine: job.request.target.startLine, endLine: job.request.target.endLine });
     // The parser sees only the answer; thinking that streamed separately explains an empty one.
@@ -494,42 +357,9 @@ export class ReviewEngine {
 
   private waitWrite: Promise<void> = Promise.resolve();
 
-  ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean) {
-    const u = cached ? undefined : job.usage;
-    const reasoningTokens = u?.reasoningTokens ?? 0;
-    const outputTokens = u?.outputTokens ?? 0;
-    return {
-      jobId: job.id,
-      at: this.now(),
-      provider: job.route.provider,
-      model: job.route.model,
-      tier: job.route.tier,
-      kind: job.request.kind,
-      inputTokens: u?.inputTokens ?? 0,
-      cachedInputTokens: u?.cachedInputTokens ?? 0,
-      outputTokens,
-      reasoningTokens,
-      answerTokens: Math.max(0, outputTokens - reasoningTokens),
-      estimated: u?.estimated ?? false,
-      // Unknown stays unknown (null); undefined means nothing was billed.
-      costUsd: cached ? 0 : job.costUsd === undefined ? 0 : job.costUsd,
-      costSource: cached ? ('table' as const) : (job.costSource ?? 'unknown'),
-      outcome,
-      cached,
-      ...(job.usageTrusted === false ? { usageTrusted: false } : {}),
-    };
+  ledgerRecord(job: JobRecord, outcome: 'succeeded' | 'failed' | 'cancelled', cached: boolean): LedgerRecordInput {
+    return ledgerRecordOf(job, outcome, cached, this.now());
   }
 }
 
-export function specOf(route: JobRoute): ModelSpec {
-  return {
-    provider: route.provider,
-    model: route.model,
-    reasoning: route.reasoning,
-    effort: route.effort,
-    maxThinkingTokens: route.maxThinkingTokens,
-    maxAnswerTokens: route.maxAnswerTokens,
-    baseUrl: route.baseUrl,
-  };
-}
-
+export { specOf } from './jobs/jobRecords';

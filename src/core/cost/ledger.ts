@@ -8,19 +8,16 @@
 //   - A summary file holds the totals of the ledger's first N bytes, so opening reads only the
 //     summary and the tail; the records themselves (for the cost report) load on demand.
 //   - A ledger over a sane size is moved aside before it is read, its totals carried over.
+import pLimit from 'p-limit';
 import { ignoreWarnings, type WarningSink } from '../warnings';
 import { oversizeWarning, parseLedgerLine, recordOf, recordProblems, reservationAsRecord, reservationOf, reservationProblems, unreadableWarning, type LedgerLine, type LedgerRecord, type LedgerReservation, type OutcomeMark } from './ledgerLines';
 import { addRecord, addReservation, addTotals, cleanTotals, emptyTotals, ledgerSummarySchema, localDay, type LedgerSummary, type LedgerTotals } from './ledgerTotals';
+import { SuccessMarks } from './successMarks';
 import type { TextStore } from '../storage';
 import { ledgerFileAccess, type LedgerFileAccess } from './ledgerFile';
 
-export type { JobOutcome, LedgerRecord, LedgerReservation } from './ledgerLines';
+export { answerTokensOf, type JobOutcome, type LedgerRecord, type LedgerReservation } from './ledgerLines';
 export { localDay, totalsOf, type LedgerTotals } from './ledgerTotals';
-
-/** The answer part of the output: what is left after thinking, never negative. */
-export function answerTokensOf(outputTokens: number, reasoningTokens: number): number {
-  return Math.max(0, outputTokens - reasoningTokens);
-}
 
 /** Larger ledgers are moved aside before reading (their totals carried over). */
 export const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
@@ -43,8 +40,7 @@ export class CostLedger {
   private session = emptyTotals();
   /** Reservations whose job line has not been read yet, by job id. */
   private readonly open = new Map<string, LedgerReservation>();
-  /** The user's own Helpful / Not helpful answer is kept beside the success marks (an applied fix is not one). */
-  private readonly marks = new Map<string, { helpful: boolean; fixApplied: boolean; feedback?: 'helpful' | 'notHelpful' }>();
+  private readonly marks = new SuccessMarks();
   /** Jobs this process reserved or recorded: their lines make up the session totals. */
   private readonly own = new Set<string>();
   /** Bytes read and applied (always at a line boundary), and lines in them. */
@@ -62,7 +58,8 @@ export class CostLedger {
   private tornLine = 0;
   /** A line counted in memory could not be written: this process's totals are not the file's. */
   private memoryOnly = false;
-  private serial: Promise<unknown> = Promise.resolve();
+  /** One operation at a time in this process (reads and writes move the shared offset). */
+  private readonly exclusive = pLimit(1);
   private readonly warnedOnce = new Set<string>();
 
   private constructor(
@@ -161,12 +158,11 @@ export class CostLedger {
 
   /** What the user answered to "Helpful?" for this job, if anything. */
   feedback(jobId: string): 'helpful' | 'notHelpful' | undefined {
-    return this.marks.get(jobId)?.feedback;
+    return this.marks.feedback(jobId);
   }
 
   isSuccessful(jobId: string): boolean {
-    const marks = this.marks.get(jobId);
-    return marks !== undefined && (marks.helpful || marks.fixApplied);
+    return this.marks.isSuccessful(jobId);
   }
 
   /** Session = this process's jobs; today and month in local time. O(1). */
@@ -217,7 +213,7 @@ export class CostLedger {
       addTotals(this.monthOf(day), totals);
     }
     for (const [jobId, r] of Object.entries(summary.open)) this.open.set(jobId, { ...r, jobId });
-    for (const [jobId, [helpful, fixApplied]] of Object.entries(summary.marks)) this.marks.set(jobId, { helpful, fixApplied });
+    this.marks.restore(summary.marks);
     this.offset = this.summaryOffset = this.historyEnd = summary.offset;
     this.lines = summary.lines;
     this.carriedFrom = summary.carriedFrom;
@@ -253,12 +249,7 @@ export class CostLedger {
 
   private apply(line: LedgerLine): void {
     if (line.type === 'outcome') {
-      const marks = this.marks.get(line.jobId) ?? { helpful: false, fixApplied: false };
-      if (line.mark === 'helpful') marks.helpful = true;
-      else if (line.mark === 'fixApplied') marks.fixApplied = true;
-      else marks.helpful = false;
-      if (line.mark !== 'fixApplied') marks.feedback = line.mark;
-      this.marks.set(line.jobId, marks);
+      this.marks.apply(line.jobId, line.mark);
       return;
     }
     if (line.type === 'reserve') {
@@ -337,7 +328,7 @@ export class CostLedger {
       ...(await this.file.marks(this.offset)),
       days: Object.fromEntries(this.days),
       open: Object.fromEntries([...this.open].map(([id, { jobId: _id, ...r }]) => [id, r])),
-      marks: Object.fromEntries([...this.marks].map(([id, m]) => [id, [m.helpful, m.fixApplied]])),
+      marks: this.marks.snapshot(),
       ...(this.carriedFrom ? { carriedFrom: this.carriedFrom } : {}),
     };
     try {
@@ -371,13 +362,6 @@ export class CostLedger {
     this.carriedFrom = aside;
     await this.writeSummary();
     this.warn(oversizeWarning(this.fileName, size, this.maxBytes, { aside }));
-  }
-
-  /** One operation at a time in this process (reads and writes move the shared offset). */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.serial.then(fn, fn);
-    this.serial = run.catch(() => undefined);
-    return run;
   }
 
   /** Runs under the cross-process ledger lock; without one (read-only folder), runs anyway. */

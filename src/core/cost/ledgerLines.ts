@@ -220,3 +220,8 @@ export function oversizeWarning(fileName: string, size: number, maxBytes: number
     'Its totals were carried over, so budgets still count that spend; the cost report no longer lists its jobs.'
   );
 }
+
+/** The answer part of the output: what is left after thinking, never negative. */
+export function answerTokensOf(outputTokens: number, reasoningTokens: number): number {
+  return Math.max(0, outputTokens - reasoningTokens);
+}
