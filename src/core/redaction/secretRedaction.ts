@@ -16,9 +16,14 @@
 // findings still match the file.
 import { ownRuleSpans } from './ownRules';
 import { privateKeySpans } from './privateKeys';
-import { secretlintSpans } from './secretlintScan';
 import { applySpans, type Redaction, type SecretSpan } from './spans';
 import type { ReviewRequest } from '../requests/request';
+
+/**
+ * secretlint and its rules are most of the extension bundle's size: loaded (evaluated) on the first
+ * redaction, not during activation.
+ */
+const loadSecretlint = () => import('./secretlintScan');
 
 export type { Redaction } from './spans';
 
@@ -37,7 +42,7 @@ export async function redactText(text: string, firstLine = 1): Promise<RedactedT
   // A secretlint span that holds one of ours is usually a whole line or URL around the secret
   // (`awsSecretAccessKey: '…'`, `postgres://u:pw@host`): ours keeps the name and the host
   // readable for the model. Multi-line ones are kept whole.
-  const linted = (await secretlintSpans(text)).filter((l) => text.slice(l.start, l.end).includes('\n') || !holdsOneOf(own, l));
+  const linted = (await (await loadSecretlint()).secretlintSpans(text)).filter((l) => text.slice(l.start, l.end).includes('\n') || !holdsOneOf(own, l));
   return applySpans(text, [...own, ...linted], firstLine);
 }
 
