@@ -389,3 +389,5 @@ FAULT_CASES.push(
     expect: { status: 'succeeded', retries: 0, requests: 1, sleeps: [], reasoningKept: true, billed: 'reported', cached: true, findings: 1 },
   },
 );
+
+export { STORAGE_AND_SPEND_NOTES } from './reliabilityNotes';
