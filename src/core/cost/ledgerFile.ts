@@ -4,7 +4,7 @@
 import type { TextStore } from '../storage';
 
 // Small enough that parsing one chunk blocks the event loop for a few ms at most.
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 /** A "line" longer than this is damage, not a record: it is skipped without being held. */
 const MAX_LINE_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
