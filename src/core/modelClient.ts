@@ -27,8 +27,15 @@ export interface ModelCall {
 }
 
 export interface Usage {
+  /** All input tokens: uncached, cache reads and cache writes alike. */
   inputTokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cache-read rate). */
   cachedInputTokens: number;
+  /**
+   * Input tokens written to the prompt cache (Anthropic bills them at 1.25× input). Absent
+   * means none were reported, as for providers that bill no writes.
+   */
+  cacheWriteTokens?: number;
   /** All output tokens, thinking included (what providers bill as output). */
   outputTokens: number;
   reasoningTokens: number;

@@ -36,6 +36,7 @@ export type JobRoute = z.infer<typeof jobRouteSchema>;
 export const usageSchema = z.object({
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
+  cacheWriteTokens: z.number().optional(),
   outputTokens: z.number(),
   reasoningTokens: z.number(),
   estimated: z.boolean(),

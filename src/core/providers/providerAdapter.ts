@@ -25,6 +25,7 @@ export type KeyHeader = 'x-api-key' | 'authorization';
 export interface ReportedUsage {
   inputTokens?: number;
   cachedInputTokens?: number;
+  cacheWriteTokens?: number;
   outputTokens?: number;
   reasoningTokens?: number;
   /** What the provider charged, in USD (OpenRouter `usage.cost`). */
