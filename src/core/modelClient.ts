@@ -22,6 +22,8 @@ export interface ModelSpec {
 export interface ModelCall {
   spec: ModelSpec;
   system: string;
+  /** Stable blocks sent after the system prompt and before the prompt, in order (cached by providers). */
+  prefix?: readonly string[];
   prompt: string;
   signal: AbortSignal;
 }

@@ -19,7 +19,7 @@ import { ModelError, isModelError } from './modelError';
 import { PROVIDER_IDS, type ModelClient, type ModelSpec, type Usage } from './modelClient';
 import { maskUrlCredentials } from './providers/urlCredentials';
 import type { PriceOverrides } from './cost/prices';
-import { PROMPT_VERSION, buildPrompt, type BuiltPrompt } from './prompts/prompts';
+import { PROMPT_VERSION, buildPrompt, promptText as fullPromptText, type BuiltPrompt } from './prompts/prompts';
 import { reviewRequestSchema, targetText, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './results/resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './routing/router';
@@ -151,7 +151,7 @@ export class ReviewEngine {
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
     let cached: CachedAnalysis | undefined;
     for (const c of request.options.noCache ? [] : candidates) if ((cached = await this.cache.get(c.key))) break;
-    const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
+    const worst = worstCaseCost(fullPromptText(prompt), route.model, settings.priceOverrides);
     // Other windows and CLI runs may have spent since: read their ledger lines first (a stat).
     await this.ledger.refresh().catch(() => undefined);
     const budget = checkBudget(worst, this.committedSpend(), settings.budget, settings.budgetHints);
@@ -329,7 +329,7 @@ export class ReviewEngine {
     this.baseUrls.delete(job.id);
     const prompt = buildPrompt(job.request);
     const settings = this.deps.settings();
-    const promptText = `${prompt.system}\n${prompt.prompt}`;
+    const promptText = fullPromptText(prompt);
     const worst = worstCaseCost(promptText, spec, settings.priceOverrides);
     const charging = { promptText, model: spec.model, bounds: usageBounds(promptText, spec, worst), overrides: settings.priceOverrides };
     const reserveContext = { ledger: this.ledger, budget: settings.budget, hints: settings.budgetHints, withQueued: (spent: { todayUsd: number; monthUsd: number }) => this.withQueued(spent, job.id), now: this.now(), warn: this.deps.warn };
@@ -352,7 +352,7 @@ export class ReviewEngine {
     };
     try {
       const client = this.deps.clientFor(spec);
-      for await (const event of client.stream({ spec, system: prompt.system, prompt: prompt.prompt, signal })) {
+      for await (const event of client.stream({ spec, system: prompt.system, prefix: prompt.prefix, prompt: prompt.prompt, signal })) {
         switch (event.type) {
           case 'reasoning-delta':
             if (phase !== 'thinking' && phase !== 'answering') emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });

@@ -6,7 +6,7 @@ import { formatUsd } from '../cost/cost';
 import type { JobRecord } from '../jobs/job';
 import type { Usage } from '../modelClient';
 import type { PriceOverrides } from '../cost/prices';
-import { buildPrompt } from '../prompts/prompts';
+import { buildPrompt, promptText } from '../prompts/prompts';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../results/resultParser';
 import { estimateTokens } from '../routing/tokens';
 import { providerFacts } from '../providers/catalog';
@@ -91,5 +91,5 @@ function succeeded(job: JobRecord, outcome: Extract<BatchItemOutcome, { kind: 's
 function estimatedUsage(job: JobRecord, outcome: { reasoning: string; answer: string }): Usage {
   const prompt = buildPrompt(job.request);
   const outputTokens = estimateTokens(outcome.reasoning + outcome.answer);
-  return { inputTokens: estimateTokens(prompt.system + prompt.prompt), cachedInputTokens: 0, outputTokens, reasoningTokens: Math.min(outputTokens, estimateTokens(outcome.reasoning)), estimated: true };
+  return { inputTokens: estimateTokens(promptText(prompt)), cachedInputTokens: 0, outputTokens, reasoningTokens: Math.min(outputTokens, estimateTokens(outcome.reasoning)), estimated: true };
 }
