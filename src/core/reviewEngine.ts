@@ -507,6 +507,7 @@ export class ReviewEngine {
       kind: job.request.kind,
       inputTokens: u?.inputTokens ?? 0,
       cachedInputTokens: u?.cachedInputTokens ?? 0,
+      ...(u?.cacheWriteTokens ? { cacheWriteTokens: u.cacheWriteTokens } : {}),
       outputTokens,
       reasoningTokens,
       answerTokens: Math.max(0, outputTokens - reasoningTokens),
@@ -517,6 +518,9 @@ export class ReviewEngine {
       outcome,
       cached,
       ...(job.usageTrusted === false ? { usageTrusted: false } : {}),
+      // A cached answer costs nothing and saves nothing here (the analysis cache is not a price).
+      ...(!cached && job.listCostUsd !== undefined ? { listCostUsd: job.listCostUsd } : {}),
+      ...(!cached && job.batchSavingsUsd ? { batchSavingsUsd: job.batchSavingsUsd } : {}),
     };
   }
 }
