@@ -10,6 +10,7 @@ import { usageBounds } from '../../../src/core/cost/cost';
 import type { JobRecord } from '../../../src/core/jobs/job';
 import { jobToMarkdown } from '../../../src/core/jobs/jobReport';
 import { toPanelDetail } from '../../../src/vscode/panelModel';
+import { ledgerSummarySchema, totalsOf } from '../../../src/core/cost/ledgerTotals';
 
 function close(actual: number | null | undefined, expected: number, label: string): void {
   assert.ok(typeof actual === 'number' && Math.abs(actual - expected) < 1e-12, `${label}: expected ${expected}, got ${actual}`);
@@ -162,5 +163,15 @@ describe('savings', () => {
     const md = jobToMarkdown(j);
     assert.match(md, /\*\*Cost:\*\* \$0\.002, saved \$0\.003 \(prompt cache \$0\.002, batch \$0\.001\)/);
     assert.match(md, /1,000 in \(600 cache read, 300 cache write\)/);
+  });
+
+  it('the running totals behind the meter count cache tokens and savings; older summaries still read', () => {
+    const t = totalsOf([rec({ jobId: 'a', cachedInputTokens: 600, cacheWriteTokens: 200, costUsd: 0.004, listCostUsd: 0.006 }), rec({ jobId: 'b', cached: true, costUsd: 0, listCostUsd: 3 })]);
+    assert.equal(t.cacheReadTokens, 600);
+    assert.equal(t.cacheWriteTokens, 200);
+    close(t.savedUsd, 0.002, 'saved');
+    const old = { usd: 1, unknownCostJobs: 0, jobs: 2, inputTokens: 10, outputTokens: 5, reasoningTokens: 1, answerTokens: 4, reservedUsd: 0, unfinishedJobs: 0, untrustedJobs: 0 };
+    const summary = ledgerSummarySchema.parse({ version: 1, offset: 0, lines: 0, head: '', end: '', days: { '2026-11-30': old }, open: {}, marks: {} });
+    assert.deepEqual(summary.days['2026-11-30'], { ...old, cacheReadTokens: 0, cacheWriteTokens: 0, savedUsd: 0 });
   });
 });
