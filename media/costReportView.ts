@@ -2,6 +2,7 @@
 // per tier (jobs, success rate, average cost, cost per successful task).
 import type { PanelCostReport } from '../src/protocol/panelMessages';
 import { formatSpend, formatUsd } from '../src/core/cost/money';
+import { formatSavingsAgainstList } from '../src/core/cost/savings';
 import { h } from './dom';
 
 /** Dollars; '—' where there is nothing to average (an unknown cost is shown with spend()). */
@@ -49,6 +50,7 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
       card('This month', budgetLine(r.month.usd, r.month.unknownCostJobs, r.monthlyBudgetUsd), r.month),
       card('This session', spend(r.session.usd, r.session.unknownCostJobs), r.session),
     ),
+    savingsLine(r),
     h('h3', {}, 'Spend per day'),
     chart,
     h('h3', {}, 'Reasoning vs standard models'),
@@ -65,6 +67,14 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
       'Per model',
     ),
   );
+}
+
+/** What prompt caching and batching saved over the window, and the prompt-cache tokens. */
+function savingsLine(r: PanelCostReport): HTMLElement | null {
+  const s = r.savings;
+  if (!s || s.jobs === 0) return null;
+  const cache = r.cacheTokens && (r.cacheTokens.read || r.cacheTokens.write) ? ` Prompt cache: ${num(r.cacheTokens.read)} tokens read, ${num(r.cacheTokens.write)} written.` : '';
+  return h('p', { class: 'savings' }, `Last ${r.days.length} days: ${formatSavingsAgainstList(s)}, over ${s.jobs} priced job${s.jobs === 1 ? '' : 's'}.${cache}`);
 }
 
 function card(title: string, spend: string, t: PanelCostReport['today']): HTMLElement {

@@ -7,6 +7,7 @@ import { blockAppender, BLOCK_CHARS } from './liveText';
 import { renderMarkdown } from './markdown';
 import { request } from './requests';
 import { formatUsd } from '../src/core/cost/money';
+import { formatSavings, hasSavings } from '../src/core/cost/savings';
 
 const SEVERITY_ICON: Record<PanelFinding['severity'], string> = { critical: 'error', high: 'error', medium: 'warning', low: 'info', info: 'lightbulb' };
 const LOW_CONFIDENCE = 0.5;
@@ -61,7 +62,8 @@ export function renderHeader(job: PanelJobDetail): HTMLElement {
   if (job.cached) badges.append(h('span', { class: 'badge cached' }, 'cached'));
   if (job.stale) badges.append(h('span', { class: 'badge stale', title: 'The file changed since this analysis' }, 'stale'));
   const u = job.usage;
-  const usage = u ? h('span', { class: 'usage' }, `${u.reasoningTokens.toLocaleString()} thinking · ${(u.outputTokens - u.reasoningTokens).toLocaleString()} answer · ${u.inputTokens.toLocaleString()} in${u.estimated ? ' (estimated)' : ''}`) : null;
+  const cacheTokens = u && (u.cacheReadTokens || u.cacheWriteTokens) ? ` (${(u.cacheReadTokens ?? 0).toLocaleString()} cache read, ${(u.cacheWriteTokens ?? 0).toLocaleString()} cache write)` : '';
+  const usage = u ? h('span', { class: 'usage' }, `${u.reasoningTokens.toLocaleString()} thinking · ${(u.outputTokens - u.reasoningTokens).toLocaleString()} answer · ${u.inputTokens.toLocaleString()} in${cacheTokens}${u.estimated ? ' (estimated)' : ''}`) : null;
   const cost = job.costUsd === undefined ? null : h('span', { class: 'cost' }, job.costUsd === null ? 'cost unknown' : formatUsd(job.costUsd));
   return h(
     'header',
@@ -74,6 +76,7 @@ export function renderHeader(job: PanelJobDetail): HTMLElement {
       job.model ? h('span', {}, `${job.tier ?? ''} · ${job.model}`) : null,
       usage,
       cost,
+      hasSavings(job.savings) ? h('span', { class: 'savings', title: `List price without prompt caching or the batch discount: ${formatUsd(job.savings.listUsd)}` }, formatSavings(job.savings)) : null,
       job.durationMs !== undefined ? h('span', {}, `${(job.durationMs / 1000).toFixed(1)} s`) : null,
       h('span', { class: 'job-id', title: 'Job id (in the log and notifications)' }, `job ${job.id}`),
     ),

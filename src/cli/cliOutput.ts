@@ -2,6 +2,7 @@
 import type { JobRecord } from '../core/jobs/job';
 import { jobToHtml, jobToMarkdown } from '../core/jobs/jobReport';
 import type { OutputFormat } from './cliArgs';
+import { savingsOf } from '../core/cost/savings';
 
 /** The `--format json` object. Its keys are documented in the README; keep them stable. */
 export function jobToJson(job: JobRecord) {
@@ -17,16 +18,29 @@ export function jobToJson(job: JobRecord) {
     usage: {
       inputTokens: u?.inputTokens ?? 0,
       cachedInputTokens: u?.cachedInputTokens ?? 0,
+      cacheWriteTokens: u?.cacheWriteTokens ?? 0,
       outputTokens: u?.outputTokens ?? 0,
       reasoningTokens: u?.reasoningTokens ?? 0,
       estimated: u?.estimated ?? false,
     },
     // usd null: the model has no known price. usageTrusted false: charged the worst case.
-    cost: { usd: job.fromCache ? 0 : (job.costUsd ?? null), source: job.fromCache ? 'cache' : (job.costSource ?? 'unknown'), usageTrusted: job.usageTrusted !== false },
+    // listUsd: without prompt caching or the batch discount; savings null when there is nothing to compare.
+    cost: {
+      usd: job.fromCache ? 0 : (job.costUsd ?? null),
+      source: job.fromCache ? 'cache' : (job.costSource ?? 'unknown'),
+      usageTrusted: job.usageTrusted !== false,
+      listUsd: job.fromCache ? 0 : (job.listCostUsd ?? null),
+      savings: savingsJson(job),
+    },
     cached: job.fromCache,
     durationMs: job.finishedAt !== undefined && job.startedAt !== undefined ? job.finishedAt - job.startedAt : 0,
     warnings: job.error ? [...job.warnings, job.error.message] : job.warnings,
   };
+}
+
+function savingsJson(job: JobRecord): { savedUsd: number; promptCacheUsd: number; batchUsd: number } | null {
+  const s = job.fromCache ? undefined : savingsOf(job);
+  return s ? { savedUsd: s.savedUsd, promptCacheUsd: s.promptCacheUsd, batchUsd: s.batchUsd } : null;
 }
 
 const SEVERITY_TAG: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };

@@ -22,13 +22,22 @@ export interface ModelSpec {
 export interface ModelCall {
   spec: ModelSpec;
   system: string;
+  /** Stable blocks sent after the system prompt and before the prompt, in order (cached by providers). */
+  prefix?: readonly string[];
   prompt: string;
   signal: AbortSignal;
 }
 
 export interface Usage {
+  /** All input tokens: uncached, cache reads and cache writes alike. */
   inputTokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cache-read rate). */
   cachedInputTokens: number;
+  /**
+   * Input tokens written to the prompt cache (Anthropic bills them at 1.25× input). Absent
+   * means none were reported, as for providers that bill no writes.
+   */
+  cacheWriteTokens?: number;
   /** All output tokens, thinking included (what providers bill as output). */
   outputTokens: number;
   reasoningTokens: number;

@@ -19,7 +19,7 @@ import { ledgerRecordOf, queuedRecord, specOf, type LedgerRecordInput } from './
 import { CostLedger } from './cost/ledger';
 import { ModelError } from './modelError';
 import type { ModelSpec, Usage } from './modelClient';
-import { PROMPT_VERSION, buildPrompt } from './prompts/prompts';
+import { PROMPT_VERSION, buildPrompt, promptText as fullPromptText } from './prompts/prompts';
 import { reviewRequestSchema, targetText, type ModelTier, type ReviewRequest, type ReviewRequestInput } from './requests/request';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from './results/resultParser';
 import { escalateRoute, routeRequest, type RouteDecision, type RoutingConfig } from './routing/router';
@@ -100,7 +100,7 @@ export class ReviewEngine {
     const fileHash = hashText(fileText ?? [request.target.contextBefore, request.target.code, request.target.contextAfter].join('\n'));
     let cached: CachedAnalysis | undefined;
     for (const c of request.options.noCache ? [] : candidates) if ((cached = await this.cache.get(c.key))) break;
-    const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, route.model, settings.priceOverrides);
+    const worst = worstCaseCost(fullPromptText(prompt), route.model, settings.priceOverrides);
     // Other windows and CLI runs may have spent since: read their ledger lines first (a stat).
     await this.ledger.refresh().catch(() => undefined);
     const budget = checkBudget(worst, this.committedSpend(), settings.budget, settings.budgetHints);
@@ -246,14 +246,14 @@ export class ReviewEngine {
     this.baseUrls.delete(job.id);
     const prompt = buildPrompt(job.request);
     const settings = this.deps.settings();
-    const promptText = `${prompt.system}\n${prompt.prompt}`;
+    const promptText = fullPromptText(prompt);
     const worst = worstCaseCost(promptText, spec, settings.priceOverrides);
     const charging = { promptText, model: spec.model, bounds: usageBounds(promptText, spec, worst), overrides: settings.priceOverrides };
     const reserveContext = { ledger: this.ledger, budget: settings.budget, hints: settings.budgetHints, withQueued: (spent: { todayUsd: number; monthUsd: number }) => this.withQueued(spent, job.id), now: this.now(), warn: this.deps.warn };
     const refused = await reserveBeforeSending(job, worst, reserveContext);
     this.reserved.delete(job.id); // from here on the ledger holds it
     if (refused) return refused;
-    const streamed = await streamModelCall(job, () => this.deps.clientFor(spec), { spec, system: prompt.system, prompt: prompt.prompt, signal }, emit, this.now);
+    const streamed = await streamModelCall(job, () => this.deps.clientFor(spec), { spec, system: prompt.system, prefix: prompt.prefix, prompt: prompt.prompt, signal }, emit, this.now);
     if (streamed.error) {
       const cancelled = streamed.error.kind === 'cancelled' || signal.aborted;
       const status = cancelled ? 'cancelled' : 'failed';

@@ -60,6 +60,9 @@ export const panelChangeSetSchema = z.object({
 });
 export type PanelChangeSet = z.infer<typeof panelChangeSetSchema>;
 
+/** What prompt caching and batching saved against the list price (see core/cost/savings.ts). */
+const savingsSchema = z.object({ listUsd: z.number(), costUsd: z.number(), savedUsd: z.number(), promptCacheUsd: z.number(), batchUsd: z.number() });
+
 /** Everything the detail view shows of one job. */
 export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
   target: z.object({ file: z.string(), startLine: z.optional(int()), endLine: z.optional(int()) }),
@@ -72,6 +75,8 @@ export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
   usage: z.optional(
     z.object({
       inputTokens: z.number(),
+      cacheReadTokens: z.optional(z.number()),
+      cacheWriteTokens: z.optional(z.number()),
       outputTokens: z.number(),
       reasoningTokens: z.number(),
       estimated: z.boolean(),
@@ -88,6 +93,8 @@ export const panelJobDetailSchema = z.extend(panelJobSummarySchema, {
   warnings: z.array(z.string()),
   feedback: z.optional(z.enum(['helpful', 'notHelpful'])),
   contextSent: z.optional(z.array(panelContextPieceSchema)),
+  /** Against the list price (absent: nothing to compare, e.g. an unknown price or a cached answer). */
+  savings: z.optional(savingsSchema),
 });
 export type PanelJobDetail = z.infer<typeof panelJobDetailSchema>;
 
@@ -117,6 +124,9 @@ export const panelCostReportSchema = z.object({
     }),
   ),
   costPerSuccessfulTaskUsd: z.nullable(z.number()),
+  /** Over the report's window: savings of the jobs with a known list price, and the prompt-cache tokens. */
+  savings: z.optional(z.extend(savingsSchema, { jobs: z.number() })),
+  cacheTokens: z.optional(z.object({ read: z.number(), write: z.number() })),
 });
 export type PanelCostReport = z.infer<typeof panelCostReportSchema>;
 

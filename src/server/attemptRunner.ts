@@ -6,7 +6,7 @@ import type { JobEvent, JobRecord } from '../core/jobs/job';
 import { ModelError, isModelError } from '../core/modelError';
 import type { ModelClient, ModelSpec, Usage } from '../core/modelClient';
 import type { PriceOverrides } from '../core/cost/prices';
-import { buildPrompt } from '../core/prompts/prompts';
+import { buildPrompt, promptText } from '../core/prompts/prompts';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../core/results/resultParser';
 import { estimateTokens } from '../core/routing/tokens';
 import type { AttemptOutcome, ClaimedJob } from './queue';
@@ -45,7 +45,7 @@ export async function runAttempt(job: ClaimedJob, deps: AttemptDeps): Promise<At
   let phase: 'connecting' | 'thinking' | 'answering' = 'connecting';
   let lastTokensAt = 0;
   const estimatedUsage = (): Usage => ({
-    inputTokens: estimateTokens(prompt.system + prompt.prompt),
+    inputTokens: estimateTokens(promptText(prompt)),
     cachedInputTokens: 0,
     outputTokens: estimateTokens(reasoning + answer),
     reasoningTokens: estimateTokens(reasoning),
@@ -77,7 +77,7 @@ export async function runAttempt(job: ClaimedJob, deps: AttemptDeps): Promise<At
   });
   deps.emit({ type: 'phase', phase, elapsedMs: 0 });
   try {
-    for await (const event of deps.client().stream({ spec, system: prompt.system, prompt: prompt.prompt, signal: deps.signal })) {
+    for await (const event of deps.client().stream({ spec, system: prompt.system, prefix: prompt.prefix, prompt: prompt.prompt, signal: deps.signal })) {
       switch (event.type) {
         case 'reasoning-delta':
           if (phase === 'connecting') deps.emit({ type: 'phase', phase: (phase = 'thinking'), elapsedMs: elapsed() });

@@ -6,7 +6,7 @@ import { analysisCacheKey } from '../core/cache/cacheKey';
 import { assessComplexity } from '../core/routing/complexity';
 import { hashText } from '../core/cache/contentHash';
 import type { JobRoute } from '../core/jobs/job';
-import { PROMPT_VERSION, buildPrompt } from '../core/prompts/prompts';
+import { PROMPT_VERSION, buildPrompt, promptText } from '../core/prompts/prompts';
 import { reviewRequestSchema, type ReviewRequest } from '../core/requests/request';
 import { routeRequest } from '../core/routing/router';
 import { redactForSending } from '../core/redaction/secretRedaction';
@@ -39,7 +39,7 @@ export async function planOnServer(input: unknown, fileText: string | undefined,
   const waits = new WaitEstimator();
   const decision = routeRequest(request, complexity, routingOf(config), (spec, tokens) => waits.estimate(spec, tokens));
   const prompt = buildPrompt(request);
-  const worst = worstCaseCost(`${prompt.system}\n${prompt.prompt}`, decision.model, config.priceOverrides);
+  const worst = worstCaseCost(promptText(prompt), decision.model, config.priceOverrides);
   const m = decision.model;
   const route: JobRoute = {
     tier: decision.tier,

@@ -17,7 +17,7 @@ export const teamModelConfigSchema = z.object({
   maxThinkingTokens: z.number().int().min(0).max(128_000).default(8192),
   maxWaitSeconds: z.number().min(5).max(86_400).default(3600),
   redactSecrets: z.boolean().default(true),
-  priceOverrides: z.record(z.string(), z.object({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) })).default({}),
+  priceOverrides: z.record(z.string(), z.object({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), cacheWrite: z.number().min(0).optional(), output: z.number().min(0) })).default({}),
 });
 export type TeamModelConfig = z.infer<typeof teamModelConfigSchema>;
 

@@ -23,6 +23,9 @@ export interface CostMeterReading {
   unfinishedJobsToday?: number;
   /** Jobs charged their worst case today because the provider's usage could not be believed. */
   untrustedJobsToday?: number;
+  /** What prompt caching and batching saved against the list price. */
+  savedUsdToday?: number;
+  savedUsdMonth?: number;
 }
 
 export const COST_STATUS_BAR_ID = 'deepReview.costMeter';
@@ -101,6 +104,7 @@ function tooltip(r: CostMeterReading): vscode.MarkdownString {
   md.appendMarkdown(`| Thinking tokens today | ${formatCount(r.thinkingTokensToday)} |\n| Answer tokens today | ${formatCount(r.answerTokensToday)} |\n`);
   md.appendMarkdown(`| Budget left today | ${budgetLeft(r.todayUsd, r.dailyBudgetUsd, r.unknownCostJobsToday)} |\n`);
   md.appendMarkdown(`| Budget left this month | ${budgetLeft(r.monthUsd, r.monthlyBudgetUsd, r.unknownCostJobsMonth ?? 0)} |\n`);
+  if (r.savedUsdToday || r.savedUsdMonth) md.appendMarkdown(`| Saved by prompt cache and batch | ${formatUsd(r.savedUsdToday ?? 0)} today, ${formatUsd(r.savedUsdMonth ?? 0)} this month |\n`);
   md.appendMarkdown(`| Running jobs | ${r.runningJobs} |\n`);
   const notes: string[] = [];
   if (r.unknownCostJobsToday > 0) {

@@ -30,6 +30,8 @@ export function feedJobState(engine: ReviewEngine, costBar: CostStatusBar, setti
       heldUsdToday: totals.today.reservedUsd,
       unfinishedJobsToday: totals.today.unfinishedJobs,
       untrustedJobsToday: totals.today.untrustedJobs,
+      savedUsdToday: totals.today.savedUsd,
+      savedUsdMonth: totals.month.savedUsd,
     });
     };
     show();

@@ -23,12 +23,13 @@ export class LanguageModelClient implements ModelClient {
     const cts = new vscode.CancellationTokenSource();
     const onAbort = () => cts.cancel();
     call.signal.addEventListener('abort', onAbort);
-    const messages = [vscode.LanguageModelChatMessage.User(`${call.system}\n\n${call.prompt}`)];
+    const text = [call.system, ...(call.prefix ?? []), call.prompt].join('\n\n');
+    const messages = [vscode.LanguageModelChatMessage.User(text)];
     let answer = '';
     try {
       const inputTokens = await model.countTokens(messages[0]!, cts.token).then(
         (n) => n,
-        () => Math.ceil((call.system.length + call.prompt.length) / 4),
+        () => Math.ceil(text.length / 4),
       );
       const response = await model.sendRequest(messages, { justification: 'Deep Review sends the code you selected for review.' }, cts.token);
       for await (const part of response.stream) {

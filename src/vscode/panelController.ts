@@ -190,7 +190,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
     const report = buildCostReport(ledger.records(), (id) => ledger.isSuccessful(id));
     const totals = ledger.totals();
     const budget = this.deps.settings().engine.budget;
-    return { today: totals.today, month: totals.month, session: totals.session, dailyBudgetUsd: budget.dailyUsd, monthlyBudgetUsd: budget.monthlyUsd, days: report.days, models: report.models, tiers: report.tiers, costPerSuccessfulTaskUsd: report.costPerSuccessfulTaskUsd };
+    return { today: totals.today, month: totals.month, session: totals.session, dailyBudgetUsd: budget.dailyUsd, monthlyBudgetUsd: budget.monthlyUsd, days: report.days, models: report.models, tiers: report.tiers, costPerSuccessfulTaskUsd: report.costPerSuccessfulTaskUsd, savings: report.savings, cacheTokens: { read: report.totals.cacheReadTokens, write: report.totals.cacheWriteTokens } };
   }
 
   // ---- what the panel's buttons do ----------------------------------------------------

@@ -2,6 +2,7 @@
 import { findingId } from '../core/results/findingIdentity';
 import { contextSentList } from '../core/context/contextPiece';
 import { jobTitle, type JobRecord } from '../core/jobs/job';
+import { savingsOf } from '../core/cost/savings';
 import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
 
 export function toPanelSummary(job: JobRecord): PanelJobSummary {
@@ -41,7 +42,14 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
     stale: extra.stale,
     durationMs: job.finishedAt !== undefined && job.startedAt !== undefined ? job.finishedAt - job.startedAt : undefined,
     usage: job.usage
-      ? { inputTokens: job.usage.inputTokens, outputTokens: job.usage.outputTokens, reasoningTokens: job.usage.reasoningTokens, estimated: job.usage.estimated }
+      ? {
+          inputTokens: job.usage.inputTokens,
+          cacheReadTokens: job.usage.cachedInputTokens,
+          cacheWriteTokens: job.usage.cacheWriteTokens ?? 0,
+          outputTokens: job.usage.outputTokens,
+          reasoningTokens: job.usage.reasoningTokens,
+          estimated: job.usage.estimated,
+        }
       : undefined,
     summary: job.result?.summary,
     structured: job.structured !== false,
@@ -53,6 +61,7 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
     warnings: job.warnings,
     feedback: extra.helpful === undefined ? undefined : extra.helpful ? 'helpful' : 'notHelpful',
     contextSent: job.request.context ? contextSentList(job.request.context) : undefined,
+    savings: job.fromCache ? undefined : savingsOf(job),
   };
 }
 

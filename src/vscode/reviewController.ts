@@ -1,6 +1,7 @@
 // Runs reviews for the editor: the entry points (selection, file, problems, re-runs) and the run
 // itself: capture → resolve provider → plan → preflight → background job with progress. It
 // announces starts and ends as events; the panel, the findings and the notifications listen.
+import { promptText } from '../core/prompts/prompts';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../core/jobs/job';
 import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
@@ -118,7 +119,7 @@ export class ReviewController implements vscode.Disposable {
     const { jobId } = started;
     for (const notice of plan.notices) log.info(notice);
     // Code goes to the log only at trace level, which the user must choose.
-    log.trace(`Job ${jobId} prompt:\n${plan.prompt.system}\n\n${plan.prompt.prompt}`);
+    log.trace(`Job ${jobId} prompt:\n${promptText(plan.prompt)}`);
     log.info(`Job ${jobId}: ${started.fromCache ? 'cache hit' : started.joined ? 'joined a running identical job' : 'queued'} · ${plan.route.tier} ${plan.route.model.provider}/${plan.route.model.model} · ${plan.route.reasons.join('; ')}`);
     if (plan.notices.length) void vscode.window.showInformationMessage(`Deep Review: ${plan.notices.join(' ')}`);
     this.started.fire({ jobId, fromCache: started.fromCache });

@@ -109,6 +109,7 @@ export interface AnthropicTranscript {
   outputTokens: number;
   thinkingTokens?: number;
   cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 /** A Messages stream: message_start, a thinking block (with pings), a text block, usage. */
@@ -124,7 +125,7 @@ export function anthropicEvents(t: AnthropicTranscript): Json[] {
         model: 'claude-sonnet-4-5',
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: t.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: t.cacheReadTokens ?? 0, output_tokens: 1 },
+        usage: { input_tokens: t.inputTokens, cache_creation_input_tokens: t.cacheWriteTokens ?? 0, cache_read_input_tokens: t.cacheReadTokens ?? 0, output_tokens: 1 },
       },
     },
     { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
@@ -155,6 +156,7 @@ export interface ResponsesTranscript {
   text: string[];
   inputTokens: number;
   cachedTokens?: number;
+  cacheWriteTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
 }
@@ -189,7 +191,7 @@ export function openaiResponsesEvents(t: ResponsesTranscript): Json[] {
         status: 'completed',
         usage: {
           input_tokens: t.inputTokens,
-          input_tokens_details: { cached_tokens: t.cachedTokens ?? 0 },
+          input_tokens_details: { cached_tokens: t.cachedTokens ?? 0, ...(t.cacheWriteTokens !== undefined ? { cache_write_tokens: t.cacheWriteTokens } : {}) },
           output_tokens: t.outputTokens,
           output_tokens_details: { reasoning_tokens: t.reasoningTokens },
           total_tokens: t.inputTokens + t.outputTokens,

@@ -56,4 +56,24 @@ describe('cost report view (Chromium)', function () {
     assert.doesNotMatch((await section.textContent()) ?? '', /\$0\.00(?!\d)/);
     assert.deepEqual(panel.pageErrors, []);
   });
+
+  it('shows what prompt caching and batching saved against the list price, and the cache tokens', async () => {
+    await panel.send({
+      type: 'costReport',
+      report: { ...report(), savings: { listUsd: 0.5, costUsd: 0.2, savedUsd: 0.3, promptCacheUsd: 0.1, batchUsd: 0.2, jobs: 4 }, cacheTokens: { read: 12_000, write: 3_000 } },
+    });
+    const line = panel.page.locator('section.cost-report p.savings');
+    await line.waitFor();
+    assert.equal(
+      await line.textContent(),
+      'Last 1 days: saved $0.30 (prompt cache $0.10, batch $0.20) against $0.50 at the list price, over 4 priced jobs. Prompt cache: 12,000 tokens read, 3,000 written.',
+    );
+    assert.deepEqual(panel.pageErrors, []);
+  });
+
+  it('shows no savings line when no job has a list price', async () => {
+    await panel.send({ type: 'costReport', report: { ...report(), savings: { listUsd: 0, costUsd: 0, savedUsd: 0, promptCacheUsd: 0, batchUsd: 0, jobs: 0 } } });
+    await panel.page.locator('section.cost-report').waitFor();
+    assert.equal(await panel.page.locator('p.savings').count(), 0);
+  });
 });

@@ -69,6 +69,26 @@ describe('results panel webview (Chromium)', function () {
     assert.deepEqual(posted.at(-1), { type: 'selectJob', jobId: 'old' });
   });
 
+  it('shows what the job saved: "saved $x (prompt cache $y, batch $z)", and its cache tokens', async () => {
+    await panel.send({
+      type: 'jobDetail',
+      job: job({
+        costUsd: 0.004,
+        usage: { inputTokens: 5000, cacheReadTokens: 4000, cacheWriteTokens: 500, outputTokens: 900, reasoningTokens: 600, estimated: false },
+        savings: { listUsd: 0.0215, costUsd: 0.004, savedUsd: 0.0175, promptCacheUsd: 0.0135, batchUsd: 0.004 },
+      }),
+    });
+    const saved = panel.page.locator('header .savings');
+    await saved.waitFor();
+    assert.equal(await saved.textContent(), 'saved $0.0175 (prompt cache $0.0135, batch $0.004)');
+    assert.match((await saved.getAttribute('title')) ?? '', /List price without prompt caching or the batch discount: \$0\.0215/);
+    assert.match((await panel.page.locator('header .usage').textContent()) ?? '', /5,000 in \(4,000 cache read, 500 cache write\)/);
+    await panel.send({ type: 'jobDetail', job: job({ id: 'job-2' }) });
+    await panel.page.locator('header .job-id', { hasText: 'job-2' }).waitFor();
+    assert.equal(await panel.page.locator('header .savings').count(), 0, 'no savings line without savings');
+    assert.deepEqual(panel.pageErrors, []);
+  });
+
   it('renders findings with severity, confidence, dimmed low-confidence ones, and fix actions', async () => {
     await panel.send({ type: 'jobDetail', job: job() });
     const findings = panel.page.locator('.finding');

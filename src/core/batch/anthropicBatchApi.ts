@@ -119,6 +119,7 @@ function usageOf(u: z.infer<typeof usageSchema>, reasoning: string): Usage {
   return {
     inputTokens: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + cacheRead,
     cachedInputTokens: cacheRead,
+    cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
     outputTokens,
     reasoningTokens: estimatedThinking ? Math.min(outputTokens, reasoning ? estimateTokens(reasoning) : 0) : thinking,
     estimated: (estimatedThinking && reasoning.length > 0) || u.input_tokens === undefined || u.output_tokens === undefined,

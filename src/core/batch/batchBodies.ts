@@ -7,15 +7,18 @@ import type { ModelSpec } from '../modelClient';
 import { anthropicThinkingStyle } from '../providers/anthropicModels';
 import { isOpenAIReasoningModel, openAIOffEffort } from '../providers/openaiModels';
 import { thinkingBudgetTokens, wantsThinking } from '../providers/thinkingBudget';
+import { anthropicPromptFields, responsesPromptFields } from '../providers/promptCaching';
 
 export interface PromptParts {
   system: string;
+  /** The stable blocks between system and prompt, with the streaming path's cache breakpoints. */
+  prefix?: readonly string[];
   prompt: string;
 }
 
 /** A non-streaming Messages API request (`params` of one Anthropic batch request). */
 export function anthropicMessagesBody(spec: ModelSpec, prompt: PromptParts): Record<string, unknown> {
-  const base = { model: spec.model, system: prompt.system, messages: [{ role: 'user', content: prompt.prompt }] };
+  const base = { model: spec.model, ...anthropicPromptFields(prompt) };
   const thinking = wantsThinking(spec);
   const adaptiveOn = { max_tokens: spec.maxThinkingTokens + spec.maxAnswerTokens, thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: spec.effort } };
   switch (anthropicThinkingStyle(spec.model)) {
@@ -38,7 +41,7 @@ export function anthropicMessagesBody(spec: ModelSpec, prompt: PromptParts): Rec
 /** A non-streaming Responses API request (`body` of one OpenAI batch line). */
 export function openaiResponsesBody(spec: ModelSpec, prompt: PromptParts): Record<string, unknown> {
   // store:false keeps reviewed code out of OpenAI's stored responses, as in the streaming path.
-  const base = { model: spec.model, instructions: prompt.system, input: [{ role: 'user', content: prompt.prompt }], store: false };
+  const base = { model: spec.model, ...responsesPromptFields(prompt), store: false };
   if (!isOpenAIReasoningModel(spec.model)) return { ...base, max_output_tokens: spec.maxAnswerTokens };
   const reasoning = wantsThinking(spec) ? { effort: spec.effort, summary: 'auto' } : { effort: openAIOffEffort(spec.model) ?? 'low' };
   return { ...base, max_output_tokens: spec.maxThinkingTokens + spec.maxAnswerTokens, reasoning };

@@ -2,11 +2,11 @@
 // ends in: reasoning text (Anthropic thinking blocks, OpenAI reasoning summaries), the parsed
 // result, usage, and the cost at the batch price. Errored, cancelled, expired and missing
 // results get a message that says what happened and what it cost.
-import { formatUsd } from '../cost/cost';
+import { formatUsd, listCostOfUsage } from '../cost/cost';
 import type { JobRecord } from '../jobs/job';
 import type { Usage } from '../modelClient';
 import type { PriceOverrides } from '../cost/prices';
-import { buildPrompt } from '../prompts/prompts';
+import { buildPrompt, promptText } from '../prompts/prompts';
 import { EMPTY_AFTER_REASONING_WARNING, EMPTY_WARNING, parseModelOutput } from '../results/resultParser';
 import { estimateTokens } from '../routing/tokens';
 import { providerFacts } from '../providers/catalog';
@@ -81,6 +81,9 @@ function succeeded(job: JobRecord, outcome: Extract<BatchItemOutcome, { kind: 's
       usage,
       costUsd: cost.usd,
       costSource: cost.source,
+      // Savings against the list price: the batch discount here, the prompt cache's share the rest.
+      listCostUsd: cost.usd === null ? null : listCostOfUsage(usage, job.route.model, ctx.priceOverrides),
+      ...(cost.usd !== null && cost.listUsd !== null && cost.listUsd > cost.usd ? { batchSavingsUsd: cost.listUsd - cost.usd } : {}),
       warnings: [...job.warnings, ...parsed.warnings, ...notes],
     },
     listUsd: cost.listUsd,
@@ -91,5 +94,5 @@ function succeeded(job: JobRecord, outcome: Extract<BatchItemOutcome, { kind: 's
 function estimatedUsage(job: JobRecord, outcome: { reasoning: string; answer: string }): Usage {
   const prompt = buildPrompt(job.request);
   const outputTokens = estimateTokens(outcome.reasoning + outcome.answer);
-  return { inputTokens: estimateTokens(prompt.system + prompt.prompt), cachedInputTokens: 0, outputTokens, reasoningTokens: Math.min(outputTokens, estimateTokens(outcome.reasoning)), estimated: true };
+  return { inputTokens: estimateTokens(promptText(prompt)), cachedInputTokens: 0, outputTokens, reasoningTokens: Math.min(outputTokens, estimateTokens(outcome.reasoning)), estimated: true };
 }

@@ -39,7 +39,7 @@ const responseBodySchema = z.object({
   usage: z
     .object({
       input_tokens: z.number().nullish(),
-      input_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
+      input_tokens_details: z.object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() }).nullish(),
       output_tokens: z.number().nullish(),
       output_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
     })
@@ -133,6 +133,7 @@ function usageOf(u: z.infer<typeof responseBodySchema>['usage']): Usage | undefi
   return {
     inputTokens: u.input_tokens ?? 0,
     cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: u.input_tokens_details?.cache_write_tokens ?? 0,
     outputTokens,
     reasoningTokens: u.output_tokens_details?.reasoning_tokens ?? 0,
     estimated: u.input_tokens === undefined || u.input_tokens === null || u.output_tokens === undefined || u.output_tokens === null,

@@ -23,13 +23,34 @@ export function costOfUsage(usage: Usage, model: string, overrides?: PriceOverri
   }
   const match = findPrice(model, overrides);
   if (!match) return { usd: null, source: 'unknown' };
-  const input = nonNegative(usage.inputTokens);
-  // inputTokens includes the cached ones; a provider reporting more cached than total is
-  // clamped so no token is billed twice.
-  const cached = Math.min(nonNegative(usage.cachedInputTokens), input);
-  const { inputPerMTok, cachedInputPerMTok, outputPerMTok } = match.price;
-  const usd = ((input - cached) * inputPerMTok + cached * cachedInputPerMTok + nonNegative(usage.outputTokens) * outputPerMTok) / PER_MILLION;
+  const { read, write, uncached } = inputShares(usage);
+  const { inputPerMTok, cachedInputPerMTok, cacheWritePerMTok, outputPerMTok } = match.price;
+  const usd = (uncached * inputPerMTok + read * cachedInputPerMTok + write * cacheWritePerMTok + nonNegative(usage.outputTokens) * outputPerMTok) / PER_MILLION;
   return { usd, source: match.origin, matchedId: match.matchedId };
+}
+
+/**
+ * inputTokens includes cache reads and writes; a provider reporting more of them than the total
+ * is clamped (reads first) so no token is billed twice.
+ */
+function inputShares(usage: Usage): { read: number; write: number; uncached: number } {
+  const input = nonNegative(usage.inputTokens);
+  const read = Math.min(nonNegative(usage.cachedInputTokens), input);
+  const write = Math.min(nonNegative(usage.cacheWriteTokens ?? 0), input - read);
+  return { read, write, uncached: input - read - write };
+}
+
+/**
+ * What the usage would cost at the list price with no prompt cache (every input token at the
+ * input price) and no batch discount: the reference the savings are measured against. null when
+ * the model has no known price; a provider-reported cost has no list price to compare with
+ * unless the model is in the table.
+ */
+export function listCostOfUsage(usage: Usage, model: string, overrides?: PriceOverrides): number | null {
+  const match = findPrice(model, overrides);
+  if (!match) return usage.providerCostUsd !== undefined && Number.isFinite(usage.providerCostUsd) && usage.providerCostUsd >= 0 ? usage.providerCostUsd : null;
+  const { inputPerMTok, outputPerMTok } = match.price;
+  return (nonNegative(usage.inputTokens) * inputPerMTok + nonNegative(usage.outputTokens) * outputPerMTok) / PER_MILLION;
 }
 
 function nonNegative(n: number): number {
@@ -91,6 +112,7 @@ export function chargeUsage(usage: Usage, model: string, bounds: UsageBounds, ov
   };
   check('input tokens', usage.inputTokens, bounds.maxInputTokens);
   check('cached input tokens', usage.cachedInputTokens, bounds.maxInputTokens);
+  if (usage.cacheWriteTokens !== undefined) check('cache write tokens', usage.cacheWriteTokens, bounds.maxInputTokens);
   check('output tokens', usage.outputTokens, bounds.maxOutputTokens);
   check('thinking tokens', usage.reasoningTokens, bounds.maxOutputTokens);
   const providerCost = usage.providerCostUsd;

@@ -2,6 +2,7 @@
 // per tier, so the user can judge whether the reasoning model earns its price.
 import { localDay, totalsOf, type LedgerRecord, type LedgerTotals } from './ledger';
 import { formatSpend, formatUsd } from './money';
+import { formatSavingsAgainstList, sumSavings, type Savings } from './savings';
 import type { ModelTier } from '../requests/request';
 
 export interface TierStats {
@@ -52,7 +53,9 @@ export interface CostReport {
   tiers: TierStats[];
   /** Total spend / successful jobs; null when no job succeeded. */
   costPerSuccessfulTaskUsd: number | null;
-  totals: LedgerTotals & { successes: number; cachedJobs: number };
+  totals: LedgerTotals & { successes: number; cachedJobs: number; cacheReadTokens: number; cacheWriteTokens: number };
+  /** What prompt caching and batching saved against the list price, over the jobs that record it. */
+  savings: Savings & { jobs: number };
 }
 
 const TIERS: readonly ModelTier[] = ['reasoning', 'capable', 'fast'];
@@ -94,6 +97,9 @@ export function buildCostReport(
   const totals = totalsOf(windowed);
   const successes = successfulJobs(windowed, isSuccessful);
   const cachedJobs = new Set(windowed.filter((r) => r.cached).map((r) => r.jobId)).size;
+  const billed = windowed.filter((r) => !r.cached && r.outcome !== 'unfinished');
+  const cacheReadTokens = billed.reduce((n, r) => n + r.cachedInputTokens, 0);
+  const cacheWriteTokens = billed.reduce((n, r) => n + (r.cacheWriteTokens ?? 0), 0);
   return {
     from: dates[0] ?? localDay(now.getTime()),
     to: dates[dates.length - 1] ?? localDay(now.getTime()),
@@ -101,7 +107,8 @@ export function buildCostReport(
     models,
     tiers,
     costPerSuccessfulTaskUsd: successes > 0 ? totals.usd / successes : null,
-    totals: { ...totals, successes, cachedJobs },
+    totals: { ...totals, successes, cachedJobs, cacheReadTokens, cacheWriteTokens },
+    savings: sumSavings(billed),
   };
 }
 
@@ -150,7 +157,9 @@ export function formatCostReportText(report: CostReport, options: { priceHint?: 
   }
   const perSuccess = report.costPerSuccessfulTaskUsd === null ? 'no job marked successful yet' : `${formatUsd(report.costPerSuccessfulTaskUsd)} per successful task`;
   lines.push(`Total: ${formatSpend(t.usd, t.unknownCostJobs, 'detail')} for ${plural(t.jobs, 'job')} (${t.cachedJobs} from cache), ${t.successes} successful: ${perSuccess}.`);
-  lines.push(`Tokens: ${num(t.inputTokens)} input, ${num(t.reasoningTokens)} thinking, ${num(t.answerTokens)} answer.`);
+  const cacheTokens = t.cacheReadTokens || t.cacheWriteTokens ? ` (${num(t.cacheReadTokens)} read from the prompt cache, ${num(t.cacheWriteTokens)} written to it)` : '';
+  lines.push(`Tokens: ${num(t.inputTokens)} input${cacheTokens}, ${num(t.reasoningTokens)} thinking, ${num(t.answerTokens)} answer.`);
+  if (report.savings.jobs > 0) lines.push(`Savings: ${formatSavingsAgainstList(report.savings)}, over ${plural(report.savings.jobs, 'priced job')}.`);
   if (t.unknownCostJobs > 0) {
     lines.push(`${plural(t.unknownCostJobs, 'job')} used a model with no known price and ${t.unknownCostJobs === 1 ? 'is' : 'are'} not in the dollar figures (${priceHint}).`);
   }

@@ -21,6 +21,8 @@ export interface LedgerRecord {
   /** Includes the cached input tokens. */
   inputTokens: number;
   cachedInputTokens: number;
+  /** Input tokens written to the prompt cache (absent in older lines: none recorded). */
+  cacheWriteTokens?: number;
   /** All output, thinking included. */
   outputTokens: number;
   reasoningTokens: number;
@@ -37,6 +39,10 @@ export interface LedgerRecord {
    * beyond what the request could use): the job was charged its worst case. Absent means true.
    */
   usageTrusted?: boolean;
+  /** The list price without caching or batching (see cost/savings.ts); absent in older lines. */
+  listCostUsd?: number | null;
+  /** The batch discount, for jobs run at the batch price. */
+  batchSavingsUsd?: number;
 }
 
 /** A request's worst case, held against the budgets from before it is sent until it finishes. */
@@ -89,6 +95,9 @@ export function recordProblems(r: LedgerRecord): string[] {
   if (!isOneOf(r.costSource, SOURCES)) problems.push(`costSource: ${String(r.costSource)}`);
   if (!isOneOf(r.outcome, WRITTEN_OUTCOMES)) problems.push(`outcome: ${String(r.outcome)}`);
   if (r.usageTrusted !== undefined && typeof r.usageTrusted !== 'boolean') problems.push('usageTrusted: not true or false');
+  if (r.cacheWriteTokens !== undefined && !isCount(r.cacheWriteTokens)) problems.push(`cacheWriteTokens: ${String(r.cacheWriteTokens)} is not a whole number ≥ 0`);
+  if (r.listCostUsd !== undefined && !isUsd(r.listCostUsd)) problems.push(`listCostUsd: ${String(r.listCostUsd)} is not an amount ≥ 0`);
+  if (r.batchSavingsUsd !== undefined && (r.batchSavingsUsd === null || !isUsd(r.batchSavingsUsd))) problems.push(`batchSavingsUsd: ${String(r.batchSavingsUsd)} is not an amount ≥ 0`);
   return problems;
 }
 
@@ -142,7 +151,10 @@ function isRecordShape(o: Json): boolean {
     isUsd(o.costUsd) &&
     isOneOf(o.costSource, SOURCES) &&
     isOneOf(o.outcome, WRITTEN_OUTCOMES) &&
-    (o.usageTrusted === undefined || typeof o.usageTrusted === 'boolean')
+    (o.usageTrusted === undefined || typeof o.usageTrusted === 'boolean') &&
+    (o.cacheWriteTokens === undefined || isCount(o.cacheWriteTokens)) &&
+    (o.listCostUsd === undefined || isUsd(o.listCostUsd)) &&
+    (o.batchSavingsUsd === undefined || (isUsd(o.batchSavingsUsd) && o.batchSavingsUsd !== null))
   );
 }
 
@@ -171,6 +183,9 @@ export function recordOf(l: LedgerRecord): LedgerRecord {
     cached: l.cached,
   };
   if (l.usageTrusted === false) r.usageTrusted = false;
+  if (l.cacheWriteTokens !== undefined && l.cacheWriteTokens > 0) r.cacheWriteTokens = l.cacheWriteTokens;
+  if (l.listCostUsd !== undefined) r.listCostUsd = l.listCostUsd;
+  if (l.batchSavingsUsd !== undefined && l.batchSavingsUsd > 0) r.batchSavingsUsd = l.batchSavingsUsd;
   return r;
 }
 

@@ -2,6 +2,7 @@
 // read them in constant time, and the summary (checkpoint) file they are saved in.
 import * as z from 'zod';
 import type { LedgerRecord, LedgerReservation } from './ledgerLines';
+import { savingsOf } from './savings';
 import { modelTierSchema, requestKindSchema } from '../requests/request';
 
 export interface LedgerTotals {
@@ -19,10 +20,15 @@ export interface LedgerTotals {
   unfinishedJobs: number;
   /** Jobs charged their worst case because the provider's usage could not be believed. */
   untrustedJobs: number;
+  /** Input tokens read from / written to the providers' prompt caches. */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** What prompt caching and batching saved against the list price (jobs with a known list price). */
+  savedUsd: number;
 }
 
 export function emptyTotals(): LedgerTotals {
-  return { usd: 0, unknownCostJobs: 0, jobs: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, answerTokens: 0, reservedUsd: 0, unfinishedJobs: 0, untrustedJobs: 0 };
+  return { usd: 0, unknownCostJobs: 0, jobs: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, answerTokens: 0, reservedUsd: 0, unfinishedJobs: 0, untrustedJobs: 0, cacheReadTokens: 0, cacheWriteTokens: 0, savedUsd: 0 };
 }
 
 /** Adds (or with sign −1 removes) one record; cached answers count as jobs but cost nothing. */
@@ -41,6 +47,10 @@ export function addRecord(t: LedgerTotals, r: LedgerRecord, sign: 1 | -1 = 1): v
   t.reasoningTokens += sign * r.reasoningTokens;
   t.answerTokens += sign * r.answerTokens;
   if (r.usageTrusted === false) t.untrustedJobs += sign;
+  t.cacheReadTokens += sign * r.cachedInputTokens;
+  t.cacheWriteTokens += sign * (r.cacheWriteTokens ?? 0);
+  const savings = savingsOf(r);
+  if (savings) t.savedUsd += sign * savings.savedUsd;
 }
 
 /** Adds (or removes) one reservation: a job at its worst case, no tokens yet. */
@@ -95,7 +105,10 @@ export function localDay(epochMs: number): string {
 
 // ---- the summary file: the totals of the ledger's first `offset` bytes ----------------------
 
-const totalsSchema = z.object(Object.fromEntries(KEYS.map((k) => [k, z.number()])) as Record<keyof LedgerTotals, z.ZodNumber>);
+// Keys added after summaries were first written read as 0 from an older summary (its totals
+// predate them), so the summary — and any totals it carried over — stays valid.
+const ADDED_KEYS: readonly (keyof LedgerTotals)[] = ['cacheReadTokens', 'cacheWriteTokens', 'savedUsd'];
+const totalsSchema = z.object(Object.fromEntries(KEYS.map((k) => [k, ADDED_KEYS.includes(k) ? z.number().default(0) : z.number()])) as Record<keyof LedgerTotals, z.ZodNumber | z.ZodDefault<z.ZodNumber>>);
 
 export const ledgerSummarySchema = z.object({
   version: z.literal(1),

@@ -8,16 +8,21 @@ import { PROVIDER_IDS } from '../modelClient';
 
 export interface ModelPrice {
   inputPerMTok: number;
+  /** Cache reads (Anthropic cache_read_input_tokens, OpenAI cached_tokens, DeepSeek cache hits). */
   cachedInputPerMTok: number;
+  /** Cache writes (Anthropic cache_creation_input_tokens, 5-minute cache); input price where writes cost no extra. */
+  cacheWritePerMTok: number;
   /** Output tokens, thinking included (every provider bills thinking as output). */
   outputPerMTok: number;
   source: string;
   date: string;
 }
 
-export type PriceOverrides = Record<string, { input: number; cachedInput?: number; output: number }>;
+export type PriceOverrides = Record<string, { input: number; cachedInput?: number; cacheWrite?: number; output: number }>;
 
-// Anthropic documents cache reads at 0.1× input; the rows without a read price use it.
+// Anthropic documents cache reads at 0.1× input and 5-minute cache writes at 1.25× input; the
+// rows without a read price use it. OpenAI and DeepSeek bill no cache writes: a written token
+// costs the input (cache-miss) price.
 const ANTHROPIC_CACHE_READ = 'cache read 0.1× input per the documented Anthropic convention (docs.anthropic.com pricing)';
 // o3 and o4-mini have no verified cached price; billing cached tokens at the full input rate
 // can only overstate the cost, never understate it against a budget.
@@ -28,6 +33,7 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = Object.freeze({
   'gpt-5': {
     inputPerMTok: 1.25,
     cachedInputPerMTok: 0.125,
+    cacheWritePerMTok: 1.25,
     outputPerMTok: 10,
     source: 'deploybase.ai [2nd]; cached 0.125 inferred from the 10% cached ratio of every GPT-5 row on openai.com/api-priority-processing',
     date: '2026-03',
@@ -35,44 +41,49 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = Object.freeze({
   'gpt-5-mini': {
     inputPerMTok: 0.25,
     cachedInputPerMTok: 0.025,
+    cacheWritePerMTok: 0.25,
     outputPerMTok: 2,
     source: 'deploybase.ai [2nd]; cached 0.025 inferred from the GPT-5 10% cached ratio (unverified)',
     date: '2026-03',
   },
-  o3: { inputPerMTok: 2, cachedInputPerMTok: 2, outputPerMTok: 8, source: `deploybase.ai [2nd] (launch price Apr 2025 was $10/$40); ${NO_CACHED_DISCOUNT}`, date: '2026-03' },
-  'o4-mini': { inputPerMTok: 1.1, cachedInputPerMTok: 1.1, outputPerMTok: 4.4, source: `deploybase.ai [2nd]; ${NO_CACHED_DISCOUNT}`, date: '2026-03' },
+  o3: { inputPerMTok: 2, cachedInputPerMTok: 2, cacheWritePerMTok: 2, outputPerMTok: 8, source: `deploybase.ai [2nd] (launch price Apr 2025 was $10/$40); ${NO_CACHED_DISCOUNT}`, date: '2026-03' },
+  'o4-mini': { inputPerMTok: 1.1, cachedInputPerMTok: 1.1, cacheWritePerMTok: 1.1, outputPerMTok: 4.4, source: `deploybase.ai [2nd]; ${NO_CACHED_DISCOUNT}`, date: '2026-03' },
   'claude-opus-4-5': {
     inputPerMTok: 5,
     cachedInputPerMTok: 0.5,
+    cacheWritePerMTok: 6.25,
     outputPerMTok: 25,
     source: 'platform.claude.com/docs/zh-TW/models/opus-4-5/overview (model now "Legacy")',
     date: '2026',
   },
-  'claude-opus-4-1': { inputPerMTok: 15, cachedInputPerMTok: 1.5, outputPerMTok: 75, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
-  'claude-opus-4': { inputPerMTok: 15, cachedInputPerMTok: 1.5, outputPerMTok: 75, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
+  'claude-opus-4-1': { inputPerMTok: 15, cachedInputPerMTok: 1.5, cacheWritePerMTok: 18.75, outputPerMTok: 75, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
+  'claude-opus-4': { inputPerMTok: 15, cachedInputPerMTok: 1.5, cacheWritePerMTok: 18.75, outputPerMTok: 75, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
   'claude-sonnet-4-5': {
     inputPerMTok: 3,
     cachedInputPerMTok: 0.3,
+    cacheWritePerMTok: 3.75,
     outputPerMTok: 15,
     source: 'platform.claude.com sonnet-4-5 overview (deprecated, retires 2026-11-30); cache read from the Sonnet 4 row of docs.anthropic.com pricing and electronhub [2nd]',
     date: '2026',
   },
-  'claude-sonnet-4': { inputPerMTok: 3, cachedInputPerMTok: 0.3, outputPerMTok: 15, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
-  'claude-haiku-4-5': { inputPerMTok: 1, cachedInputPerMTok: 0.1, outputPerMTok: 5, source: `platform.claude.com haiku-4-5 overview; ${ANTHROPIC_CACHE_READ}`, date: '2026' },
-  'claude-sonnet-5': { inputPerMTok: 2, cachedInputPerMTok: 0.2, outputPerMTok: 10, source: 'platform.claude.com sonnet-5 overview', date: '2026' },
-  'claude-sonnet-5-5': { inputPerMTok: 2, cachedInputPerMTok: 0.2, outputPerMTok: 10, source: 'platform.claude.com sonnet-5-5 overview', date: '2026' },
-  'claude-opus-5': { inputPerMTok: 5, cachedInputPerMTok: 0.5, outputPerMTok: 25, source: 'platform.claude.com whats-new-opus-5', date: '2026' },
+  'claude-sonnet-4': { inputPerMTok: 3, cachedInputPerMTok: 0.3, cacheWritePerMTok: 3.75, outputPerMTok: 15, source: 'docs.anthropic.com/en/docs/about-claude/pricing', date: '2025' },
+  'claude-haiku-4-5': { inputPerMTok: 1, cachedInputPerMTok: 0.1, cacheWritePerMTok: 1.25, outputPerMTok: 5, source: `platform.claude.com haiku-4-5 overview; ${ANTHROPIC_CACHE_READ}`, date: '2026' },
+  'claude-sonnet-5': { inputPerMTok: 2, cachedInputPerMTok: 0.2, cacheWritePerMTok: 2.5, outputPerMTok: 10, source: 'platform.claude.com sonnet-5 overview', date: '2026' },
+  'claude-sonnet-5-5': { inputPerMTok: 2, cachedInputPerMTok: 0.2, cacheWritePerMTok: 2.5, outputPerMTok: 10, source: 'platform.claude.com sonnet-5-5 overview', date: '2026' },
+  'claude-opus-5': { inputPerMTok: 5, cachedInputPerMTok: 0.5, cacheWritePerMTok: 6.25, outputPerMTok: 25, source: 'platform.claude.com whats-new-opus-5', date: '2026' },
   'claude-opus-5-5': {
     inputPerMTok: 4,
     cachedInputPerMTok: 0.4,
+    cacheWritePerMTok: 5,
     outputPerMTok: 20,
     source: `platform.claude.com whats-new-opus-5 (lists Opus 5.5 at $4 / $20); ${ANTHROPIC_CACHE_READ}`,
     date: '2026',
   },
-  'deepseek-reasoner': { inputPerMTok: 0.28, cachedInputPerMTok: 0.028, outputPerMTok: 0.42, source: DEEPSEEK_V32, date: '2025-12-09' },
+  'deepseek-reasoner': { inputPerMTok: 0.28, cachedInputPerMTok: 0.028, cacheWritePerMTok: 0.28, outputPerMTok: 0.42, source: DEEPSEEK_V32, date: '2025-12-09' },
   'deepseek-chat': {
     inputPerMTok: 0.28,
     cachedInputPerMTok: 0.028,
+    cacheWritePerMTok: 0.28,
     outputPerMTok: 0.42,
     source: `${DEEPSEEK_V32}; deepseek-chat is the non-thinking mode of the same V3.2 model and is priced the same`,
     date: '2025-12-09',
@@ -89,6 +100,7 @@ export interface PriceMatch {
 const priceOverrideSchema = z.object({
   input: z.number().min(0),
   cachedInput: z.number().min(0).optional(),
+  cacheWrite: z.number().min(0).optional(),
   output: z.number().min(0),
 });
 
@@ -110,7 +122,7 @@ export function parsePriceOverrides(raw: unknown, warn: WarningSink, where = 'de
     const parsed = priceOverrideSchema.safeParse(entry);
     if (model.trim() === '' || !parsed.success) {
       const why = parsed.success ? 'empty model id' : parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
-      warn(`${where}["${model}"] was ignored (${why}). Expected { "input": number ≥ 0, "cachedInput"?: number ≥ 0, "output": number ≥ 0 } in USD per million tokens.`);
+      warn(`${where}["${model}"] was ignored (${why}). Expected { "input": number ≥ 0, "cachedInput"?: number ≥ 0, "cacheWrite"?: number ≥ 0, "output": number ≥ 0 } in USD per million tokens.`);
       continue;
     }
     result[model] = parsed.data;
@@ -128,8 +140,9 @@ export function findPrice(model: string, overrides?: PriceOverrides): PriceMatch
         inputPerMTok: entry.input,
         // Without a cached price the user gave none; assume no discount rather than invent one.
         cachedInputPerMTok: entry.cachedInput ?? entry.input,
+        cacheWritePerMTok: entry.cacheWrite ?? entry.input,
         outputPerMTok: entry.output,
-        source: 'user override (deepReview.prices.overrides)',
+        source: `user override (deepReview.prices.overrides)${entry.cachedInput === undefined ? '; no cachedInput given, so cache reads are billed at the input price' : ''}`,
         date: 'user setting',
       };
       return { price, matchedId: key, origin: 'override' };

@@ -36,6 +36,7 @@ export type JobRoute = z.infer<typeof jobRouteSchema>;
 export const usageSchema = z.object({
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
+  cacheWriteTokens: z.number().optional(),
   outputTokens: z.number(),
   reasoningTokens: z.number(),
   estimated: z.boolean(),
@@ -66,6 +67,10 @@ export const jobRecordSchema = z.object({
   usage: usageSchema.optional(),
   costUsd: z.number().nullable().optional(),
   costSource: z.enum(['provider', 'override', 'table', 'unknown']).optional(),
+  /** What the job would have cost at the list price, without prompt caching or the batch discount (null: unknown). */
+  listCostUsd: z.number().nullable().optional(),
+  /** The batch discount in USD, for jobs run at the batch price (see cost/savings.ts). */
+  batchSavingsUsd: z.number().optional(),
   /** false when the provider's usage could not be believed and the job was charged its worst case. */
   usageTrusted: z.boolean().optional(),
   error: z.object({ kind: z.enum(MODEL_ERROR_KINDS).or(z.literal('internal')), message: z.string() }).optional(),

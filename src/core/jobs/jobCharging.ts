@@ -2,7 +2,7 @@
 // ledger under the budget check (atomic across processes), then the final usage, believed only
 // when it is sane (see chargeUsage), or else what visibly streamed.
 import { checkBudget, type BudgetDecision, type BudgetHints, type BudgetLimits, type WorstCase } from '../cost/budget';
-import { chargeUsage, untrustedUsageWarning, type UsageBounds } from '../cost/cost';
+import { chargeUsage, listCostOfUsage, untrustedUsageWarning, type UsageBounds } from '../cost/cost';
 import type { JobRecord } from './job';
 import type { CostLedger } from '../cost/ledger';
 import type { Usage } from '../modelClient';
@@ -56,7 +56,7 @@ export interface ChargeContext {
 }
 
 /** The job fields that record what it was charged (warnings: the job's, plus why not trusted). */
-export type ChargedFields = Pick<JobRecord, 'usage' | 'costUsd' | 'costSource' | 'usageTrusted' | 'warnings'>;
+export type ChargedFields = Pick<JobRecord, 'usage' | 'costUsd' | 'costSource' | 'listCostUsd' | 'usageTrusted' | 'warnings'>;
 
 function fields(usage: Usage, warnings: readonly string[], ctx: ChargeContext): ChargedFields & { usage: Usage } {
   const charge = chargeUsage(usage, ctx.model, ctx.bounds, ctx.overrides);
@@ -64,6 +64,8 @@ function fields(usage: Usage, warnings: readonly string[], ctx: ChargeContext): 
     usage: charge.usage,
     costUsd: charge.cost.usd,
     costSource: charge.cost.source,
+    // A worst-case charge claims no savings: its list price is what it was charged.
+    listCostUsd: charge.trusted ? listCostOfUsage(charge.usage, ctx.model, ctx.overrides) : charge.cost.usd,
     ...(charge.trusted ? {} : { usageTrusted: false }),
     warnings: charge.trusted ? [...warnings] : [...warnings, untrustedUsageWarning(charge)],
   };

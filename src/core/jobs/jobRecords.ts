@@ -63,6 +63,7 @@ export function ledgerRecordOf(job: JobRecord, outcome: 'succeeded' | 'failed' |
     kind: job.request.kind,
     inputTokens: u?.inputTokens ?? 0,
     cachedInputTokens: u?.cachedInputTokens ?? 0,
+    ...(u?.cacheWriteTokens ? { cacheWriteTokens: u.cacheWriteTokens } : {}),
     outputTokens,
     reasoningTokens,
     answerTokens: Math.max(0, outputTokens - reasoningTokens),
@@ -73,6 +74,9 @@ export function ledgerRecordOf(job: JobRecord, outcome: 'succeeded' | 'failed' |
     outcome,
     cached,
     ...(job.usageTrusted === false ? { usageTrusted: false as const } : {}),
+    // A cached answer costs nothing and saves nothing here (the analysis cache is not a price).
+    ...(!cached && job.listCostUsd !== undefined ? { listCostUsd: job.listCostUsd } : {}),
+    ...(!cached && job.batchSavingsUsd ? { batchSavingsUsd: job.batchSavingsUsd } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 import { escapeHtml, renderSafeMarkdown } from '../../markdown/safeMarkdown';
 import { jobTitle, type JobRecord } from './job';
 import { formatUsd } from '../cost/money';
+import { formatSavings, hasSavings, savingsOf } from '../cost/savings';
 
 const SEVERITY_MARK: Record<string, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
 
@@ -11,14 +12,17 @@ function costText(job: JobRecord): string {
   if (job.fromCache) return '$0 (cached)';
   if (job.costUsd === undefined) return '—';
   const cost = job.costUsd === null ? 'unknown (no known price for this model)' : formatUsd(job.costUsd);
-  return job.usageTrusted === false ? `${cost}, the worst case: usage not trusted` : cost;
+  if (job.usageTrusted === false) return `${cost}, the worst case: usage not trusted`;
+  const savings = savingsOf(job);
+  return hasSavings(savings) ? `${cost}, ${formatSavings(savings)}` : cost;
 }
 
 function usageText(job: JobRecord): string {
   const u = job.usage;
   if (!u) return '—';
   const answer = Math.max(0, u.outputTokens - u.reasoningTokens);
-  return `${u.inputTokens.toLocaleString('en-US')} in · ${u.reasoningTokens.toLocaleString('en-US')} thinking · ${answer.toLocaleString('en-US')} answer${u.estimated ? ' (estimated)' : ''}`;
+  const cache = u.cachedInputTokens || u.cacheWriteTokens ? ` (${u.cachedInputTokens.toLocaleString('en-US')} cache read, ${(u.cacheWriteTokens ?? 0).toLocaleString('en-US')} cache write)` : '';
+  return `${u.inputTokens.toLocaleString('en-US')} in${cache} · ${u.reasoningTokens.toLocaleString('en-US')} thinking · ${answer.toLocaleString('en-US')} answer${u.estimated ? ' (estimated)' : ''}`;
 }
 
 export function jobToMarkdown(job: JobRecord): string {

@@ -6,6 +6,7 @@ import type { ModelSpec } from '../modelClient';
 import { PROVIDER_CATALOG } from './catalog';
 import { anthropicMaxOutputTokens, anthropicThinkingStyle } from './anthropicModels';
 import type { ProviderAdapter, WireRequest } from './providerAdapter';
+import { anthropicPromptFields } from './promptCaching';
 import { MIN_ANTHROPIC_BUDGET_TOKENS, thinkingBudgetTokens, wantsThinking } from './thinkingBudget';
 
 /** max_tokens and the thinking fields of the body for this spec. */
@@ -41,7 +42,7 @@ export const anthropicAdapter: ProviderAdapter = {
     return {
       path: '/messages',
       headers: { 'anthropic-version': '2023-06-01' },
-      body: { model: spec.model, ...anthropicThinkingFields(spec), system: call.system, messages: [{ role: 'user', content: call.prompt }], stream: true },
+      body: { model: spec.model, ...anthropicThinkingFields(spec), ...anthropicPromptFields(call), stream: true },
     };
   },
 

@@ -21,14 +21,26 @@ function finishReason(stop: unknown): FinishReason {
   }
 }
 
-/** Total input = input + cache writes + cache reads; thinking is part of output_tokens. */
-function usageOf(u: unknown): ReportedUsage {
+/** The input counts as last reported: message_delta may repeat only some of message_start's. */
+interface InputCounts {
+  input?: number;
+  read?: number;
+  write?: number;
+}
+
+/**
+ * Total input = input + cache writes + cache reads (input_tokens excludes both); thinking is
+ * part of output_tokens.
+ */
+function usageOf(u: unknown, seen: InputCounts): ReportedUsage {
   const out: ReportedUsage = {};
-  const input = num(field(u, 'input_tokens'));
-  if (input !== undefined) {
-    const read = num(field(u, 'cache_read_input_tokens')) ?? 0;
-    out.inputTokens = input + (num(field(u, 'cache_creation_input_tokens')) ?? 0) + read;
-    out.cachedInputTokens = read;
+  seen.input = num(field(u, 'input_tokens')) ?? seen.input;
+  seen.read = num(field(u, 'cache_read_input_tokens')) ?? seen.read;
+  seen.write = num(field(u, 'cache_creation_input_tokens')) ?? seen.write;
+  if (seen.input !== undefined) {
+    out.inputTokens = seen.input + (seen.write ?? 0) + (seen.read ?? 0);
+    out.cachedInputTokens = seen.read ?? 0;
+    out.cacheWriteTokens = seen.write ?? 0;
   }
   const output = num(field(u, 'output_tokens'));
   if (output !== undefined) out.outputTokens = output;
@@ -39,6 +51,7 @@ function usageOf(u: unknown): ReportedUsage {
 
 export function anthropicReader(sink: StreamSink): PayloadReader {
   let stop: FinishReason | undefined;
+  const seen: InputCounts = {};
   return (data) => {
     const event = parsePayload(data, sink);
     if (!event) return true;
@@ -58,10 +71,10 @@ export function anthropicReader(sink: StreamSink): PayloadReader {
       case 'ping':
         return false;
       case 'message_start':
-        sink.usage(usageOf(field(event.message, 'usage')));
+        sink.usage(usageOf(field(event.message, 'usage'), seen));
         return true;
       case 'message_delta': {
-        sink.usage(usageOf(event.usage));
+        sink.usage(usageOf(event.usage, seen));
         const reason = field(event.delta, 'stop_reason');
         if (typeof reason === 'string') {
           stop = finishReason(reason);

@@ -6,15 +6,16 @@
 import type { ModelCall, ModelSpec } from '../modelClient';
 import { PROVIDER_CATALOG } from './catalog';
 import type { ApiProviderId, ProviderAdapter, WireRequest } from './providerAdapter';
+import { chatUserText } from './promptCaching';
 import { thinkingPlusAnswerTokens, wantsThinking } from './thinkingBudget';
 
 /** The body every Chat Completions request shares. */
-export function chatBody(spec: ModelSpec, call: Pick<ModelCall, 'system' | 'prompt'>): Record<string, unknown> {
+export function chatBody(spec: ModelSpec, call: Pick<ModelCall, 'system' | 'prompt' | 'prefix'>): Record<string, unknown> {
   return {
     model: spec.model,
     messages: [
       { role: 'system', content: call.system },
-      { role: 'user', content: call.prompt },
+      { role: 'user', content: chatUserText(call) },
     ],
     max_tokens: thinkingPlusAnswerTokens(spec),
     stream: true,

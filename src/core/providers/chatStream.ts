@@ -25,8 +25,13 @@ function usageOf(u: unknown, reportsCost: boolean): ReportedUsage {
   const out: ReportedUsage = {};
   const input = num(field(u, 'prompt_tokens'));
   if (input !== undefined) out.inputTokens = input;
-  const cached = num(field(field(u, 'prompt_tokens_details'), 'cached_tokens')) ?? num(field(u, 'prompt_cache_hit_tokens'));
+  // OpenAI-style details first; DeepSeek reports its hits beside them (prompt_cache_hit_tokens,
+  // with prompt_tokens = hits + misses), some DeepSeek-compatible servers only there.
+  const details = field(u, 'prompt_tokens_details');
+  const cached = num(field(details, 'cached_tokens')) ?? num(field(u, 'prompt_cache_hit_tokens'));
   if (cached !== undefined) out.cachedInputTokens = cached;
+  const written = num(field(details, 'cache_write_tokens'));
+  if (written !== undefined) out.cacheWriteTokens = written;
   const reasoning = num(field(field(u, 'completion_tokens_details'), 'reasoning_tokens'));
   const output = outputWithReasoning(input, num(field(u, 'completion_tokens')), reasoning, num(field(u, 'total_tokens')));
   if (output !== undefined) out.outputTokens = output;

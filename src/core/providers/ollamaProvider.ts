@@ -2,6 +2,7 @@
 // into message.thinking (GPT-OSS takes a level instead of a boolean); the output limit is
 // `options.num_predict`. Ollama reports no thinking-token count, so reasoning tokens are estimated.
 import { PROVIDER_CATALOG } from './catalog';
+import { chatUserText } from './promptCaching';
 import type { ProviderAdapter, WireRequest } from './providerAdapter';
 import { thinkingPlusAnswerTokens, wantsThinking } from './thinkingBudget';
 
@@ -24,7 +25,7 @@ export const ollamaAdapter: ProviderAdapter = {
         model: spec.model,
         messages: [
           { role: 'system', content: call.system },
-          { role: 'user', content: call.prompt },
+          { role: 'user', content: chatUserText(call) },
         ],
         stream: true,
         think,

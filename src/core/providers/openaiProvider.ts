@@ -5,6 +5,7 @@ import type { ModelSpec } from '../modelClient';
 import { PROVIDER_CATALOG } from './catalog';
 import { isOpenAIReasoningModel, openAIEffortProblem, openAIOffEffort } from './openaiModels';
 import type { ProviderAdapter, WireRequest } from './providerAdapter';
+import { responsesPromptFields } from './promptCaching';
 import { wantsThinking } from './thinkingBudget';
 
 /** The Responses API rejects max_output_tokens below 16. */
@@ -26,8 +27,7 @@ export const openaiAdapter: ProviderAdapter = {
     const reasoning = isOpenAIReasoningModel(spec.model);
     const body: Record<string, unknown> = {
       model: spec.model,
-      instructions: call.system,
-      input: [{ role: 'user', content: [{ type: 'input_text', text: call.prompt }] }],
+      ...responsesPromptFields(call),
       max_output_tokens: reasoning ? spec.maxThinkingTokens + spec.maxAnswerTokens : spec.maxAnswerTokens,
       store: false,
       stream: true,

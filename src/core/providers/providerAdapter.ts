@@ -25,6 +25,7 @@ export type KeyHeader = 'x-api-key' | 'authorization';
 export interface ReportedUsage {
   inputTokens?: number;
   cachedInputTokens?: number;
+  cacheWriteTokens?: number;
   outputTokens?: number;
   reasoningTokens?: number;
   /** What the provider charged, in USD (OpenRouter `usage.cost`). */
@@ -37,7 +38,7 @@ export interface ProviderAdapter {
   readonly wire: ApiWireFormat;
   readonly keyHeader: KeyHeader;
   /** The body of one streaming request for this call. */
-  buildRequest(spec: ModelSpec, call: Pick<ModelCall, 'system' | 'prompt'>): WireRequest;
+  buildRequest(spec: ModelSpec, call: Pick<ModelCall, 'system' | 'prompt' | 'prefix'>): WireRequest;
   /** Why the provider would reject these thinking settings, or undefined when it would not. */
   validateThinking(spec: ModelSpec): string | undefined;
   /** Extra hint for a 404, e.g. how to install a local model. */

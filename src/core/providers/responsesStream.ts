@@ -9,8 +9,11 @@ function usageOf(u: unknown): ReportedUsage {
   const out: ReportedUsage = {};
   const input = num(field(u, 'input_tokens'));
   if (input !== undefined) out.inputTokens = input;
-  const cached = num(field(field(u, 'input_tokens_details'), 'cached_tokens'));
+  const details = field(u, 'input_tokens_details');
+  const cached = num(field(details, 'cached_tokens'));
   if (cached !== undefined) out.cachedInputTokens = cached;
+  const written = num(field(details, 'cache_write_tokens'));
+  if (written !== undefined) out.cacheWriteTokens = written;
   const reasoning = num(field(field(u, 'output_tokens_details'), 'reasoning_tokens'));
   const output = outputWithReasoning(input, num(field(u, 'output_tokens')), reasoning, num(field(u, 'total_tokens')));
   if (output !== undefined) out.outputTokens = output;

@@ -338,7 +338,7 @@ export class StreamingModelClient implements ModelClient {
       return undefined;
     })();
     const usage = (): Usage =>
-      normalizeUsage({ reported, complete, promptText: `${call.system}\n\n${call.prompt}`, reasoningText: text.reasoning, reasoningInline: inline !== undefined, answerText: text.answer, failed: failure !== undefined || stopReason === 'overrun' });
+      normalizeUsage({ reported, complete, promptText: [call.system, ...(call.prefix ?? []), call.prompt].join('\n\n'), reasoningText: text.reasoning, reasoningInline: inline !== undefined, answerText: text.answer, failed: failure !== undefined || stopReason === 'overrun' });
     if (failure) {
       // Bill a failed attempt only for what the provider reported or visibly produced.
       const reportedAnything = Object.values(reported).some((n) => n !== undefined);

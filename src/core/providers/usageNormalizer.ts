@@ -41,6 +41,7 @@ export function normalizeUsage(sources: UsageSources): Usage {
 
   const inputTokens = reported.inputTokens ?? estimate(sources.promptText);
   const cachedInputTokens = Math.min(inputTokens, reported.cachedInputTokens ?? 0);
+  const cacheWriteTokens = Math.min(inputTokens - cachedInputTokens, reported.cacheWriteTokens ?? 0);
 
   let outputTokens: number;
   if (sources.complete && reported.outputTokens !== undefined) outputTokens = reported.outputTokens;
@@ -64,6 +65,7 @@ export function normalizeUsage(sources: UsageSources): Usage {
   if (reasoningTokens === undefined) reasoningTokens = sources.reasoningText.length > 0 ? Math.min(outputTokens, estimate(sources.reasoningText)) : 0;
 
   const usage: Usage = { inputTokens, cachedInputTokens, outputTokens, reasoningTokens, estimated };
+  if (cacheWriteTokens > 0) usage.cacheWriteTokens = cacheWriteTokens;
   if (reported.costUsd !== undefined) usage.providerCostUsd = reported.costUsd;
   return usage;
 }
@@ -78,6 +80,7 @@ export function addUsage(a: Usage | undefined, b: Usage): Usage {
     reasoningTokens: a.reasoningTokens + b.reasoningTokens,
     estimated: a.estimated || b.estimated,
   };
+  if (a.cacheWriteTokens !== undefined || b.cacheWriteTokens !== undefined) sum.cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
   if (a.providerCostUsd !== undefined || b.providerCostUsd !== undefined) sum.providerCostUsd = (a.providerCostUsd ?? 0) + (b.providerCostUsd ?? 0);
   return sum;
 }

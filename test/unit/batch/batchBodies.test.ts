@@ -13,8 +13,8 @@ describe('batch request bodies', () => {
     const budget = anthropicMessagesBody(spec({}), PROMPT);
     assert.deepEqual(budget.thinking, { type: 'enabled', budget_tokens: 8192 }, 'medium effort caps the 16k limit at 8k');
     assert.equal(budget.max_tokens, 8192 + 8192);
-    assert.equal(budget.system, PROMPT.system);
-    assert.deepEqual(budget.messages, [{ role: 'user', content: PROMPT.prompt }]);
+    assert.deepEqual(budget.system, [{ type: 'text', text: PROMPT.system, cache_control: { type: 'ephemeral' } }]);
+    assert.deepEqual(budget.messages, [{ role: 'user', content: [{ type: 'text', text: PROMPT.prompt }] }]);
     assert.equal('stream' in budget, false);
     assert.equal('temperature' in budget, false);
 
@@ -37,12 +37,40 @@ describe('batch request bodies', () => {
     assert.deepEqual(on.reasoning, { effort: 'high', summary: 'auto' });
     assert.equal(on.max_output_tokens, 16_000 + 8192);
     assert.equal(on.instructions, PROMPT.system);
+    assert.deepEqual(on.input, [{ role: 'user', content: [{ type: 'input_text', text: PROMPT.prompt }] }]);
+    assert.match(String(on.prompt_cache_key), /^deep-review-[0-9a-f]{32}$/);
     assert.equal(on.store, false);
     assert.equal('stream' in on, false);
     assert.deepEqual(openaiResponsesBody(spec({ provider: 'openai', model: 'gpt-5', maxThinkingTokens: 0 }), PROMPT).reasoning, { effort: 'minimal' });
     const plain = openaiResponsesBody(spec({ provider: 'openai', model: 'gpt-4.1' }), PROMPT);
     assert.equal(plain.reasoning, undefined);
     assert.equal(plain.max_output_tokens, 8192);
+  });
+});
+
+describe('batch request bodies: prompt caching', () => {
+  const withPrefix = { system: 'You are Deep Review.', prefix: ['Review guidelines: be strict.', 'Definition of f: …'], prompt: 'Review this.' };
+
+  it('Anthropic batch requests carry the streaming path\'s cache breakpoints on the stable prefix', () => {
+    const body = anthropicMessagesBody(spec({}), withPrefix);
+    assert.deepEqual(body.messages, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Review guidelines: be strict.', cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'Definition of f: …', cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'Review this.' },
+        ],
+      },
+    ]);
+  });
+
+  it('OpenAI batch requests carry the same prompt_cache_key for the same prefix, whatever the prompt', () => {
+    const a = openaiResponsesBody(spec({ provider: 'openai', model: 'gpt-5' }), withPrefix);
+    const b = openaiResponsesBody(spec({ provider: 'openai', model: 'gpt-5' }), { ...withPrefix, prompt: 'Something else.' });
+    const c = openaiResponsesBody(spec({ provider: 'openai', model: 'gpt-5' }), { ...withPrefix, prefix: ['Other guidelines.'] });
+    assert.equal(a.prompt_cache_key, b.prompt_cache_key);
+    assert.notEqual(a.prompt_cache_key, c.prompt_cache_key);
   });
 });
 

@@ -13,7 +13,7 @@ const AWS_KEY_ID = ['AKIA', 'Z7QW3RT5YU8IO2PA'].join('');
 class FakeModel implements ModelClient {
   prompts: string[] = [];
   async *stream(call: ModelCall): AsyncIterable<ModelEvent> {
-    this.prompts.push(call.prompt);
+    this.prompts.push([...(call.prefix ?? []), call.prompt].join('\n\n'));
     const answer = JSON.stringify({
       summary: 's',
       findings: [2, 3, 5].map((l) => ({ title: `line ${l}`, severity: 'low', confidence: 0.5, startLine: l, endLine: l, explanation: 'e' })),

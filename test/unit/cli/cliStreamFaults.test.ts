@@ -134,7 +134,7 @@ describe('CLI: the key goes only to its provider; base-URL credentials stay secr
     const r = await run('xai', 'grok-4', server.url('/v1'), home);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { usage: { inputTokens: number; outputTokens: number; reasoningTokens: number; estimated: boolean } };
-    assert.deepEqual({ ...out.usage }, { inputTokens: 1200, cachedInputTokens: 0, outputTokens: 900, reasoningTokens: 500, estimated: false });
+    assert.deepEqual({ ...out.usage }, { inputTokens: 1200, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 900, reasoningTokens: 500, estimated: false });
     const sent = server.requests.at(-1)!;
     assert.equal(sent.path, '/v1/chat/completions');
     assert.equal(sent.headers.authorization, `Bearer ${KEY}`);

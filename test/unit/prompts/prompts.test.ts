@@ -136,6 +136,7 @@ describe('prompts', () => {
   it('bumps PROMPT_VERSION whenever the prompts change', () => {
     const fingerprints: Record<string, string> = {
       'prompts-v1': '772177dc1f082b66',
+      'prompts-v2': '4c3e41649348058c',
     };
     const sample = [buildPrompt(request({ kind: 'review', instruction: 'Check it.' })), buildPrompt(request({ kind: 'debug', target: debugTarget }))];
     const fingerprint = createHash('sha256').update(JSON.stringify(sample)).digest('hex').slice(0, 16);
