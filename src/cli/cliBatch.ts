@@ -4,7 +4,6 @@
 // provider is still working on it.
 import { parseArgs } from 'node:util';
 import { AnthropicBatchApi } from '../core/batch/anthropicBatchApi';
-import { batchWorstCase } from '../core/batch/batchPricing';
 import type { BatchJobEntry } from '../core/batch/batchRegistry';
 import { BatchService } from '../core/batch/batchService';
 import type { BatchProviderId, ProviderBatchApi } from '../core/batch/batchTypes';
@@ -85,7 +84,7 @@ export async function submitBatchReview(engine: ReviewEngine, plan: ReviewPlan, 
       io.stdout(renderJob(engine.jobs.get(submitted.jobId)!, format));
       return 0;
     }
-    const worst = batchWorstCase(plan.budget.worstCase).usd;
+    const worst = BatchService.worstCaseUsd(plan);
     const label = providerFacts(plan.route.model.provider).label;
     const out = {
       jobId: submitted.jobId,

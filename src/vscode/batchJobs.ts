@@ -4,7 +4,6 @@
 // when each job is done. The core does the work (src/core/batch/); this is the thin edge.
 import * as vscode from 'vscode';
 import { AnthropicBatchApi } from '../core/batch/anthropicBatchApi';
-import { batchWorstCase } from '../core/batch/batchPricing';
 import { BatchService } from '../core/batch/batchService';
 import type { BatchProviderId } from '../core/batch/batchTypes';
 import { OpenAIBatchApi } from '../core/batch/openaiBatchApi';
@@ -131,7 +130,7 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       });
       return undefined;
     }
-    const worst = batchWorstCase(plan.budget.worstCase).usd;
+    const worst = BatchService.worstCaseUsd(plan);
     const limits = settings().budget;
     if (!plan.cached && worst !== null && limits.confirmAboveUsd > 0 && worst > limits.confirmAboveUsd) {
       const choice = await vscode.window.showWarningMessage(`Run later at half price: this request may cost up to ${formatUsd(worst)} (instead of ${formatUsd(plan.budget.worstCase.usd ?? 0)} now).`, { modal: true, detail: 'The provider answers within 24 hours, usually much sooner.' }, 'Run Later');

@@ -11,7 +11,7 @@ import { providerFacts } from '../providers/catalog';
 import { BudgetRefusedError, specOf, type EngineSettings, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
 import type { TextStore } from '../storage';
 import type { WarningSink } from '../warnings';
-import { anthropicMessagesBody, openaiResponsesBody } from './batchBodies';
+import { batchRequestBody } from './batchBodies';
 import { finishBatchJob, type FinishedBatchJob } from './batchOutcome';
 import { BatchPoller, realTimers, type PollerOptions, type Timers } from './batchPoller';
 import { batchWorstCase } from './batchPricing';
@@ -113,6 +113,12 @@ export class BatchService {
     return isBatchProvider(p) && providerFacts(p).capabilities.batch;
   }
 
+  /** The plan's worst case at the batch price (null when unknown or the provider has no batch API). */
+  static worstCaseUsd(plan: Pick<ReviewPlan, 'route' | 'budget'>): number | null {
+    const p = plan.route.model.provider;
+    return isBatchProvider(p) && BatchService.supports(plan) ? batchWorstCase(p, plan.budget.worstCase).usd : null;
+  }
+
   onDidFinish(listener: (job: JobRecord) => void): () => void {
     this.finishListeners.add(listener);
     return () => this.finishListeners.delete(listener);
@@ -137,7 +143,7 @@ export class BatchService {
     if (twin) return { jobId: twin.jobId, status: 'submitted', batchId: twin.batchId, provider, fromCache: false, joined: true };
 
     const settings = this.deps.settings();
-    const worst = batchWorstCase(plan.budget.worstCase);
+    const worst = batchWorstCase(provider, plan.budget.worstCase);
     const budget = checkBudget(worst, engine.committedSpend(), settings.budget);
     if (!budget.allowed) throw new BudgetRefusedError(budget.message);
 
@@ -148,7 +154,7 @@ export class BatchService {
     const baseUrl = plan.route.model.baseUrl ?? providerFacts(provider).defaultBaseUrl ?? '';
     const spec = specOf(record.route);
     const prompt = buildPrompt(record.request);
-    const body = provider === 'anthropic' ? anthropicMessagesBody(spec, prompt) : openaiResponsesBody(spec, prompt);
+    const body = batchRequestBody(provider, spec, prompt);
     const entry: BatchJobEntry = { jobId: record.id, customId: record.id, provider, baseUrl, state: 'submitting', job: record, reservedUsd: worst.usd, cancelRequested: false };
     await this.registry.update((d) => {
       d.jobs.push(entry);

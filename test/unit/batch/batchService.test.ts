@@ -2,7 +2,7 @@
 // restart (a new engine and service reading the registry), poll, result, cancel, expiry, one
 // request errored inside a batch, partial failure, cost at half price, the submission window.
 import * as assert from 'node:assert/strict';
-import { BATCH_PRICE_FACTOR } from '../../../src/core/batch/batchPricing';
+import { batchPriceFactor } from '../../../src/core/cost/prices';
 import type { BatchProviderId } from '../../../src/core/batch/batchTypes';
 import { costOfUsage } from '../../../src/core/cost/cost';
 import { MemoryTextStore } from '../../../src/core/storage';
@@ -62,7 +62,7 @@ for (const provider of ['anthropic', 'openai'] as const) {
       assert.equal(job.usage?.outputTokens, 200_000);
       assert.equal(job.usage?.reasoningTokens, 50_000);
       const list = costOfUsage(job.usage!, MODEL[provider]).usd!;
-      assert.ok(Math.abs(job.costUsd! - list * BATCH_PRICE_FACTOR) < 1e-9, `cost ${job.costUsd} is half of ${list}`);
+      assert.ok(Math.abs(job.costUsd! - list * batchPriceFactor('anthropic')!) < 1e-9, `cost ${job.costUsd} is half of ${list}`);
       assert.ok(job.warnings.some((w) => /Batch price \$[\d.]+ instead of \$[\d.]+ at the list price/.test(w)));
       // The finished job joins the history, the ledger and the cache like a streamed one.
       assert.equal(second.engine.jobs.get(submitted.jobId)?.status, 'succeeded');
