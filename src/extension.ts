@@ -81,8 +81,8 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   });
   engineForShutdown = engineReady;
   registerTeamMode(context, engineReady);
-  registerBatchJobs(context, { engineReady, keys, log });
-  const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host }));
+  const batch = registerBatchJobs(context, { engineReady, keys, log });
+  const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host, batch }));
   servicesReady.catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`Deep Review could not start: ${message}`);
