@@ -15,6 +15,7 @@ import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
 import { FileTextStore } from '../node/fileTextStore';
 import type { ApiKeys } from './apiKeys';
 import { CaptureError, fileRequest } from './capture';
+import type { PendingBatchJob } from './panelModel';
 import { engineSettingsFor, readSettings } from './settings';
 
 export interface BatchJobsDeps {
@@ -26,6 +27,12 @@ export interface BatchJobsDeps {
 export interface BatchJobsHandle {
   /** Sends an already planned (and confirmed) request to the batch API; for a confirm step's "Run Later" choice. */
   submitPlan(plan: ReviewPlan): Promise<string | undefined>;
+  /** Jobs still at the provider (or in their sending window): a snapshot, refreshed when they change. */
+  pending(): readonly PendingBatchJob[];
+  /** Cancels at the provider; false when the job is no longer waiting there. */
+  cancel(jobId: string): Promise<boolean>;
+  /** Fires when the snapshot changed (queued, status moved, finished). */
+  readonly onDidChange: vscode.Event<void>;
 }
 
 export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJobsDeps): BatchJobsHandle {
@@ -36,6 +43,9 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     return engineSettingsFor(s, s.provider === 'auto' ? 'vscode-lm' : s.provider);
   };
   const notified: string[] = [];
+  let snapshot: PendingBatchJob[] = [];
+  const changed = new vscode.EventEmitter<void>();
+  context.subscriptions.push(changed);
   const status = vscode.window.createStatusBarItem('deepReview.batchJobs', vscode.StatusBarAlignment.Left, -10);
   status.name = 'Deep Review batch jobs';
   status.command = 'deepReview.checkBatchJobs';
@@ -60,6 +70,7 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       void refresh();
       void notify(job);
     });
+    service.onDidPoll(() => void refresh());
     context.subscriptions.push({ dispose: () => service.dispose() });
     void refresh();
     return service;
@@ -68,6 +79,8 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
 
   async function refresh(): Promise<void> {
     const waiting = (await (await ready).list()).filter((e) => e.state !== 'finished');
+    snapshot = waiting.map((e) => ({ job: e.job, batch: { provider: providerFacts(e.provider).label, batchId: e.batchId, providerStatus: e.providerStatus, cancelRequested: e.cancelRequested } }));
+    changed.fire();
     if (waiting.length === 0) {
       status.hide();
       return;
@@ -147,12 +160,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       return pending;
     }),
     vscode.commands.registerCommand('deepReview.cancelBatchJob', async (jobId?: unknown) => {
-      const service = await ready;
-      const waiting = (await service.list()).filter((e) => e.state === 'pending' || e.state === 'submitting');
+      const waiting = (await (await ready).list()).filter((e) => e.state === 'pending' || e.state === 'submitting');
       const id = typeof jobId === 'string' ? jobId : (await vscode.window.showQuickPick(waiting.map((e) => ({ label: jobTitle(e.job), description: `batch ${e.batchId ?? '(sending)'}`, id: e.jobId })), { placeHolder: 'Cancel which batch job?' }))?.id;
       if (!id) return false;
       try {
-        return await service.cancel(id);
+        return await cancel(id);
       } catch (err) {
         void vscode.window.showErrorMessage(`Deep Review: could not cancel at the provider: ${err instanceof Error ? err.message : String(err)}`);
         return false;
@@ -161,5 +173,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     // For the integration tests: what has no public VS Code API (which jobs were notified).
     vscode.commands.registerCommand('deepReview.internal.batchJobsProbe', async () => ({ notified: [...notified], jobs: (await (await ready).list()).map((e) => ({ jobId: e.jobId, state: e.state, status: e.job.status, batchId: e.batchId ?? null })) })),
   );
-  return { submitPlan };
+  async function cancel(jobId: string): Promise<boolean> {
+    const cancelled = await (await ready).cancel(jobId);
+    await refresh();
+    return cancelled;
+  }
+
+  return { submitPlan, pending: () => snapshot, cancel, onDidChange: changed.event };
 }

@@ -41,7 +41,7 @@ export function startServices(engine: ReviewEngine, p: EdgeParts): Services {
   const own = <T extends vscode.Disposable>(d: T) => p.runtime.own(d);
   const { log } = p.runtime;
   const reviews = own(new ReviewController({ engine, providers: p.providers, keys: p.keys, log, settings: p.settings, runLater: (plan) => p.batch.submitPlan(plan) }));
-  const panel = own(new PanelController({ engine, host: p.host, runs: reviews, findings: p.findings, fixPreview: p.fixPreview, settings: p.settings }));
+  const panel = own(new PanelController({ engine, host: p.host, runs: reviews, findings: p.findings, fixPreview: p.fixPreview, settings: p.settings, batch: p.batch }));
   own(feedJobState(engine, p.costBar, p.settings));
   own(
     reviews.onDidFinish((job) => {

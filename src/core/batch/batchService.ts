@@ -67,6 +67,7 @@ export class BatchService {
   private reserved = 0;
   private readonly groups = new Map<string, Group>();
   private readonly finishListeners = new Set<(job: JobRecord) => void>();
+  private readonly pollListeners = new Set<(pending: number) => void>();
   private polling: Promise<number> | undefined;
   private readonly timers: Timers;
 
@@ -117,6 +118,12 @@ export class BatchService {
   static worstCaseUsd(plan: Pick<ReviewPlan, 'route' | 'budget'>): number | null {
     const p = plan.route.model.provider;
     return isBatchProvider(p) && BatchService.supports(plan) ? batchWorstCase(p, plan.budget.worstCase).usd : null;
+  }
+
+  /** After every poll (a provider's status word may have moved): how many jobs are still pending. */
+  onDidPoll(listener: (pending: number) => void): () => void {
+    this.pollListeners.add(listener);
+    return () => this.pollListeners.delete(listener);
   }
 
   onDidFinish(listener: (job: JobRecord) => void): () => void {
@@ -272,6 +279,7 @@ export class BatchService {
     this.polling ??= this.pollOnce()
       .then((pending) => {
         if (pending === 0 && this.groups.size === 0) this.poller.idle();
+        for (const l of this.pollListeners) l(pending);
         return pending;
       })
       .finally(() => (this.polling = undefined));

@@ -50,9 +50,13 @@ for (const provider of ['anthropic', 'openai'] as const) {
       first.batches.dispose();
       const second = await openHarness(provider, server.apiBase, store);
       assert.ok(second.timers.pending.size > 0, 'polling resumes from the registry');
+      const polls: number[] = [];
+      second.batches.onDidPoll((pending) => polls.push(pending));
       assert.equal(await second.batches.pollNow(), 1, 'still in progress');
+      assert.equal((await second.batches.get(submitted.jobId))?.providerStatus, 'in_progress', 'the provider status word is kept for the panel');
       server.complete(batch.id);
       assert.equal(await second.batches.pollNow(), 0);
+      assert.deepEqual(polls, [1, 0], 'each poll tells the editor to refresh its list');
 
       const job = (await second.batches.get(submitted.jobId))!.job;
       assert.equal(job.status, 'succeeded');
