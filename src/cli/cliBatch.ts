@@ -53,7 +53,7 @@ export function parseBatchCommand(command: 'jobs' | 'result', rest: readonly str
   return { command, jobId: positionals[0]!, wait: values.wait === true, format: format as OutputFormat, output: values.output };
 }
 
-interface CliIo {
+export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
@@ -69,7 +69,7 @@ function apiFromEnv(env: NodeJS.ProcessEnv): (provider: BatchProviderId, baseUrl
   };
 }
 
-function openService(engine: ReviewEngine, store: FileTextStore, settings: () => EngineSettings, io: CliIo): Promise<BatchService> {
+export function openService(engine: ReviewEngine, store: FileTextStore, settings: () => EngineSettings, io: CliIo): Promise<BatchService> {
   return BatchService.open({ engine, store, settings, apiFor: apiFromEnv(io.env), warn: (w) => io.stderr(`warning: ${w}\n`) });
 }
 

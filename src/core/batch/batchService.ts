@@ -18,6 +18,7 @@ import { batchWorstCase } from './batchPricing';
 import { BatchRegistry, pendingBatchIds, reservedUsd, type BatchJobEntry, type RegistryData } from './batchRegistry';
 import { isBatchProvider, type BatchItemOutcome, type BatchProgress, type BatchProviderId, type BatchRequestLine, type ProviderBatchApi } from './batchTypes';
 import { recordFinishedBatchJob } from './batchFinish';
+import { dismissFindingsOutsideChange } from '../changes/changeReviewLater';
 
 export interface BatchServiceDeps {
   engine: ReviewEngine;
@@ -136,6 +137,30 @@ export class BatchService {
    * be); a cache hit is answered at once, as in the streaming path. Throws BudgetRefusedError.
    */
   async submit(plan: ReviewPlan, options: { immediate?: boolean } = {}): Promise<BatchSubmitResult> {
+    return (await this.submitAll([plan], options))[0]!;
+  }
+
+  /**
+   * Queues several plans together (a change set): they share a batch per provider and model.
+   * Each is checked against the budget in turn, its reservation counting against the next; a
+   * refusal throws before that plan is queued (check the whole set first to send none).
+   */
+  async submitAll(plans: readonly ReviewPlan[], options: { immediate?: boolean } = {}): Promise<BatchSubmitResult[]> {
+    const queued: (BatchSubmitResult | { jobId: string; provider: BatchProviderId; group: Group; key: string })[] = [];
+    for (const plan of plans) queued.push(await this.enqueue(plan));
+    if (options.immediate) for (const key of new Set(queued.flatMap((q) => ('key' in q ? [q.key] : [])))) void this.send(key);
+    return Promise.all(
+      queued.map(async (q): Promise<BatchSubmitResult> => {
+        if (!('key' in q)) return q;
+        const sent = await q.group.sent;
+        if (sent.error !== undefined) return { jobId: q.jobId, status: 'failed', provider: q.provider, fromCache: false, joined: false, error: sent.error };
+        return { jobId: q.jobId, status: 'submitted', batchId: sent.batchId, provider: q.provider, fromCache: false, joined: false };
+      }),
+    );
+  }
+
+  /** Records one plan as submitting and adds it to its group's window (or answers it at once). */
+  private async enqueue(plan: ReviewPlan): Promise<BatchSubmitResult | { jobId: string; provider: BatchProviderId; group: Group; key: string }> {
     const provider = plan.route.model.provider;
     if (!isBatchProvider(provider) || !BatchService.supports(plan)) throw new ModelError('config', `${providerFacts(provider).label} has no batch API; run the review now instead.`, { retryable: false });
     const engine = this.deps.engine;
@@ -172,10 +197,7 @@ export class BatchService {
     const key = `${provider} ${baseUrl} ${provider === 'openai' ? spec.model : ''}`;
     const group = this.groups.get(key) ?? this.openGroup(key, provider, baseUrl);
     group.items.push({ jobId: record.id, line: { customId: entry.customId, body } });
-    if (options.immediate) void this.send(key);
-    const sent = await group.sent;
-    if (sent.error !== undefined) return { jobId: record.id, status: 'failed', provider, fromCache: false, joined: false, error: sent.error };
-    return { jobId: record.id, status: 'submitted', batchId: sent.batchId, provider, fromCache: false, joined: false };
+    return { jobId: record.id, provider, group, key };
   }
 
   /** Sends every request still waiting in its window now (the CLI, and on shutdown). */
@@ -321,7 +343,11 @@ export class BatchService {
     const priceOverrides = this.deps.settings().priceOverrides;
     await this.finishEntries(
       (e) => e.batchId === batchId && e.state === 'pending',
-      (e) => finishBatchJob(e.job, outcomes.get(e.customId), { provider, batchId, progress, priceOverrides, cancelRequested: e.cancelRequested, now: this.now() }),
+      (e) => {
+        const f = finishBatchJob(e.job, outcomes.get(e.customId), { provider, batchId, progress, priceOverrides, cancelRequested: e.cancelRequested, now: this.now() });
+        // A change review's findings on unchanged lines are set aside, as for a streamed one.
+        return { ...f, job: dismissFindingsOutsideChange(f.job) };
+      },
       (d) => {
         const b = d.batches.find((x) => x.batchId === batchId);
         if (b) Object.assign(b, { providerStatus: progress.providerStatus, polls: b.polls + 1, lastPolledAt: this.now() });
