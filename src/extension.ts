@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   registerCommands(rt, createCommands(servicesReady, keys));
   const hasFix = (jobId: string, findingId: string) => services?.panel.hasFix(jobId, findingId) === true;
   rt.own(vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new DeepReviewCodeActions(findings, hasFix), DeepReviewCodeActions.metadata));
-  registerChangeReview(context, { engine: engineReady, panel: () => servicesReady.then((s) => s.panel), findings, log, settings });
+  registerChangeReview(context, { engine: engineReady, panel: () => servicesReady.then((s) => s.panel), findings, log, settings, batch });
 
   const activationMs = performance.now() - activationStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);

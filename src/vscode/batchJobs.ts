@@ -4,7 +4,7 @@
 // when each job is done. The core does the work (src/core/batch/); this is the thin edge.
 import * as vscode from 'vscode';
 import { AnthropicBatchApi } from '../core/batch/anthropicBatchApi';
-import { BatchService } from '../core/batch/batchService';
+import { BatchService, type BatchSubmitResult } from '../core/batch/batchService';
 import type { BatchProviderId } from '../core/batch/batchTypes';
 import { OpenAIBatchApi } from '../core/batch/openaiBatchApi';
 import { formatUsd } from '../core/cost/cost';
@@ -27,6 +27,8 @@ export interface BatchJobsDeps {
 export interface BatchJobsHandle {
   /** Sends an already planned (and confirmed) request to the batch API; for a confirm step's "Run Later" choice. */
   submitPlan(plan: ReviewPlan): Promise<string | undefined>;
+  /** Sends several confirmed plans together (a change set: one batch per provider and model). */
+  submitAll(plans: readonly ReviewPlan[]): Promise<BatchSubmitResult[]>;
   /** Jobs still at the provider (or in their sending window): a snapshot, refreshed when they change. */
   pending(): readonly PendingBatchJob[];
   /** Cancels at the provider; false when the job is no longer waiting there. */
@@ -179,5 +181,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     return cancelled;
   }
 
-  return { submitPlan, pending: () => snapshot, cancel, onDidChange: changed.event };
+  async function submitAll(plans: readonly ReviewPlan[]): Promise<BatchSubmitResult[]> {
+    const results = await (await ready).submitAll(plans);
+    await refresh();
+    return results;
+  }
+
+  return { submitPlan, submitAll, pending: () => snapshot, cancel, onDidChange: changed.event };
 }
