@@ -15,6 +15,7 @@ import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
 import { FileTextStore } from '../node/fileTextStore';
 import type { ApiKeys } from './apiKeys';
 import { CaptureError, fileRequest } from './capture';
+import { askModal, registerModalAnswers } from './modalPrompts';
 import type { PendingBatchJob } from './panelModel';
 import { engineSettingsFor, readSettings } from './settings';
 
@@ -148,13 +149,14 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     const worst = BatchService.worstCaseUsd(plan);
     const limits = settings().budget;
     if (!plan.cached && worst !== null && limits.confirmAboveUsd > 0 && worst > limits.confirmAboveUsd) {
-      const choice = await vscode.window.showWarningMessage(`Run later at half price: this request may cost up to ${formatUsd(worst)} (instead of ${formatUsd(plan.budget.worstCase.usd ?? 0)} now).`, { modal: true, detail: 'The provider answers within 24 hours, usually much sooner.' }, 'Run Later');
+      const choice = await askModal('warning', `Run later at half price: this request may cost up to ${formatUsd(worst)} (instead of ${formatUsd(plan.budget.worstCase.usd ?? 0)} now).`, 'The provider answers within 24 hours, usually much sooner.', 'Run Later');
       if (choice !== 'Run Later') return undefined;
     }
     return submitPlan(plan);
   }
 
   context.subscriptions.push(
+    registerModalAnswers(),
     vscode.commands.registerCommand('deepReview.reviewFileLater', (uri?: unknown) => reviewFileLater(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('deepReview.checkBatchJobs', async () => {
       const pending = await (await ready).pollNow();

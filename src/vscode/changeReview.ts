@@ -16,6 +16,7 @@ import type { ReviewEngine } from '../core/reviewEngine';
 import type { PanelChangeSet } from '../protocol/panelMessages';
 import { editorDefinitions } from './definitionContext';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
+import { askModal } from './modalPrompts';
 import { gitApi, gitChangeSource, repositoryFor, workspaceRepoFiles, type ChangeScope, type GitRepository } from './gitApi';
 import { findingId } from '../core/results/findingIdentity';
 import type { DeepReviewSettings } from './settings';
@@ -117,7 +118,7 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
   if (set.budget.needsConfirmation) {
     const canWait = deps.batch !== undefined && changeSetLaterProblem(set) === undefined;
     const detail = canWait ? 'Run later sends the whole set to the provider’s batch API as one batch at half price; it answers within 24 hours, usually much sooner.' : undefined;
-    const choice = await vscode.window.showWarningMessage(set.budget.message ?? 'This change set may cost more than your confirmation threshold.', { modal: true, detail }, ...(canWait ? ['Send', RUN_LATER] : ['Send']));
+    const choice = await askModal('warning', set.budget.message ?? 'This change set may cost more than your confirmation threshold.', detail, ...(canWait ? ['Send', RUN_LATER] : ['Send']));
     if (choice === RUN_LATER) return runLater(deps, set);
     if (choice !== 'Send') return undefined;
   }

@@ -8,6 +8,7 @@ import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ReviewPlan } from '../core/reviewEngine';
 import type { RoutingConfig } from '../core/routing/router';
 import type { ApiKeys } from './apiKeys';
+import { askModal } from './modalPrompts';
 import { formatUsd } from '../core/cost/money';
 
 /** Runs an action from a notification button without holding up the caller. */
@@ -56,21 +57,17 @@ export async function preflight(plan: ReviewPlan, tiers: RoutingConfig['tiers'],
   const later = runLaterOffer(plan, options);
   if (plan.budget.needsConfirmation) {
     const worst = plan.budget.worstCase;
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await askModal(
+      'warning',
       `This request may cost up to ${formatUsd(worst.usd ?? null)} (worst case: ${worst.inputTokens.toLocaleString()} input + ${worst.maxOutputTokens.toLocaleString()} output tokens on ${model.model}).`,
-      { modal: true, detail: `Ask above this amount with the setting deepReview.budget.confirmAboveUsd.${later ? ` ${laterDetail(later, facts.label)}` : ''}` },
+      `Ask above this amount with the setting deepReview.budget.confirmAboveUsd.${later ? ` ${laterDetail(later, facts.label)}` : ''}`,
       ...(later ? ['Send', RUN_LATER_CHOICE] : ['Send']),
     );
     return choice === 'Send' ? 'send' : choice === RUN_LATER_CHOICE ? 'later' : undefined;
   }
   if (later) {
     const why = later.reason === 'reasoning' ? `This review goes to the reasoning tier (${model.model})` : `This review may take a while on ${model.model}`;
-    const choice = await vscode.window.showInformationMessage(
-      `${why}: send it now, or run it later at half price?`,
-      { modal: true, detail: `${laterDetail(later, facts.label)} Set deepReview.budget.confirmAboveUsd to 0 to send without asking.` },
-      'Send Now',
-      RUN_LATER_CHOICE,
-    );
+    const choice = await askModal('info', `${why}: send it now, or run it later at half price?`, `${laterDetail(later, facts.label)} Set deepReview.budget.confirmAboveUsd to 0 to send without asking.`, 'Send Now', RUN_LATER_CHOICE);
     return choice === 'Send Now' ? 'send' : choice === RUN_LATER_CHOICE ? 'later' : undefined;
   }
   return 'send';
