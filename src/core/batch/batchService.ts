@@ -311,7 +311,8 @@ export class BatchService {
   private async pollOnce(): Promise<number> {
     const data = await this.registry.read();
     for (const batchId of pendingBatchIds(data)) {
-      const first = data.jobs.find((j) => j.batchId === batchId)!;
+      // A pending job of the batch says where it is: a finished job may carry the same id from another server.
+      const first = data.jobs.find((j) => j.batchId === batchId && j.state === 'pending')!;
       try {
         const api = this.deps.apiFor(first.provider, first.baseUrl);
         const progress = await api.retrieve(batchId);

@@ -208,3 +208,27 @@ describe('batch jobs: submission failures', () => {
     }
   });
 });
+
+describe('batch jobs: batch ids are the provider’s, not global', () => {
+  it('polls a pending batch where it was sent, though a finished job elsewhere had the same id', async () => {
+    const [a, b] = [await BatchServer.start(), await BatchServer.start()];
+    try {
+      const store = new MemoryTextStore();
+      const first = await openHarness('anthropic', a.apiBase, store);
+      const old = await submitNow(first, 'one');
+      a.complete(old.batchId!);
+      assert.equal(await first.batches.pollNow(), 0);
+      first.batches.dispose();
+      const second = await openHarness('anthropic', b.apiBase, store);
+      const fresh = await submitNow(second, 'two');
+      assert.equal(fresh.batchId, old.batchId, 'both test servers number their batches alike');
+      await a.close();
+      b.complete(fresh.batchId!);
+      assert.equal(await second.batches.pollNow(), 0);
+      assert.equal((await second.batches.get(fresh.jobId))?.job.status, 'succeeded');
+    } finally {
+      await a.close().catch(() => undefined);
+      await b.close();
+    }
+  });
+});
