@@ -75,13 +75,18 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     });
     service.onDidPoll(() => void refresh());
     context.subscriptions.push({ dispose: () => service.dispose() });
-    void refresh();
+    // The panel's list has the waiting jobs as soon as anything can ask for them.
+    await update(service);
     return service;
   });
   ready.catch((err: unknown) => log.error(`Batch jobs could not start: ${err instanceof Error ? err.message : String(err)}`));
 
   async function refresh(): Promise<void> {
-    const waiting = (await (await ready).list()).filter((e) => e.state !== 'finished');
+    await update(await ready);
+  }
+
+  async function update(service: BatchService): Promise<void> {
+    const waiting = (await service.list()).filter((e) => e.state !== 'finished');
     snapshot = waiting.map((e) => ({ job: e.job, batch: { provider: providerFacts(e.provider).label, batchId: e.batchId, providerStatus: e.providerStatus, cancelRequested: e.cancelRequested } }));
     changed.fire();
     if (waiting.length === 0) {

@@ -48,6 +48,8 @@ export interface PanelControllerDeps {
 
 export class PanelController implements WebviewHandler<WebviewMessage, HostMessage>, vscode.Disposable {
   private selectedJobId: string | undefined;
+  /** A job asked for before the batch jobs were read (after a reload): shown when they are. */
+  private awaitedBatchJobId: string | undefined;
   private view: 'job' | 'cost' | 'changes' = 'job';
   private changeSet: PanelChangeSet | undefined;
   private unsubscribeStream: (() => void) | undefined;
@@ -106,6 +108,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   /** The batch snapshot changed: a job was queued, moved at the provider, or finished. */
   private batchChanged(): void {
     this.deps.host.post({ type: 'jobs', jobs: this.jobList() });
+    if (this.awaitedBatchJobId && this.pendingBatch(this.awaitedBatchJobId)) return this.select(this.awaitedBatchJobId);
     const waiting = this.pendingBatch(this.selectedJobId);
     if (waiting && this.view === 'job') this.sendDetail(waiting.job);
   }
@@ -153,6 +156,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   private select(jobId: string | undefined): void {
     const waiting = this.pendingBatch(jobId);
     if (waiting) {
+      this.awaitedBatchJobId = undefined;
       // Nothing streams from a batch: its detail is re-sent when the provider's status moves or it finishes.
       this.view = 'job';
       this.stopStream();
@@ -161,7 +165,11 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
       return;
     }
     const job = jobId ? this.deps.engine.jobs.get(jobId) : undefined;
-    if (!job) return;
+    if (!job) {
+      this.awaitedBatchJobId = this.deps.batch ? jobId : undefined;
+      return;
+    }
+    this.awaitedBatchJobId = undefined;
     this.view = 'job';
     if (this.selectedJobId !== job.id) this.stopStream();
     this.selectedJobId = job.id;

@@ -15,7 +15,8 @@ import { batchRequestBody } from './batchBodies';
 import { finishBatchJob, type FinishedBatchJob } from './batchOutcome';
 import { BatchPoller, realTimers, type PollerOptions, type Timers } from './batchPoller';
 import { batchWorstCase } from './batchPricing';
-import { BatchRegistry, pendingBatchIds, reservedUsd, type BatchJobEntry, type RegistryData } from './batchRegistry';
+import { createBatch } from './batchCreate';
+import { BatchRegistry, pendingBatchIds, reservedUsd, sameBatch, type BatchAt, type BatchJobEntry, type RegistryData } from './batchRegistry';
 import { isBatchProvider, type BatchItemOutcome, type BatchProgress, type BatchProviderId, type BatchRequestLine, type ProviderBatchApi } from './batchTypes';
 import { recordFinishedBatchJob } from './batchFinish';
 import { dismissFindingsOutsideChange } from '../changes/changeReviewLater';
@@ -55,9 +56,6 @@ interface Group {
   sent: Promise<{ batchId?: string; error?: string }>;
   resolve: (r: { batchId?: string; error?: string }) => void;
 }
-
-/** Creating a batch is retried this often when the provider answered with a retryable status. */
-const CREATE_ATTEMPTS = 3;
 
 /** A `submitting` entry older than this belongs to a process that died in its window. */
 const STALE_SUBMISSION_MS = 10 * 60_000;
@@ -223,7 +221,7 @@ export class BatchService {
     const ids = new Set(group.items.map((i) => i.jobId));
     try {
       const api = this.deps.apiFor(group.provider, group.baseUrl);
-      const created = await this.createWithRetry(api, group.items.map((i) => i.line));
+      const created = await createBatch(api, group.items.map((i) => i.line), this.deps.sleep);
       const now = this.now();
       await this.registry.update((d) => {
         d.batches.push({ batchId: created.batchId, provider: group.provider, baseUrl: group.baseUrl, inputFileId: created.inputFileId, submittedAt: now, providerStatus: 'submitted', polls: 0 });
@@ -250,24 +248,6 @@ export class BatchService {
   }
 
   /**
-   * Retries only when the provider answered with a retryable status (429, 529, 5xx): the batch was
-   * then not created. A network failure or timeout is not retried: the batch may exist, and a
-   * second one would be paid twice.
-   */
-  private async createWithRetry(api: ProviderBatchApi, lines: BatchRequestLine[]): Promise<{ batchId: string; inputFileId?: string }> {
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await api.create(lines);
-      } catch (err) {
-        const answered = isModelError(err) && err.details.status !== undefined && err.details.retryable === true;
-        if (!answered || attempt >= CREATE_ATTEMPTS) throw err;
-        await sleep(Math.min(30_000, err.details.retryAfterMs ?? 1000 * 2 ** (attempt - 1)));
-      }
-    }
-  }
-
-  /**
    * Cancels a batch job. A job still in its window is dropped before it is sent; a job at the
    * provider cancels its batch there when no other job still wants that batch (a provider
    * cannot cancel one request of a batch). It finishes when the provider confirms.
@@ -287,7 +267,7 @@ export class BatchService {
       const e = d.jobs.find((j) => j.jobId === jobId);
       if (!e || e.state !== 'pending' || !e.batchId) return undefined;
       e.cancelRequested = true;
-      const stillWanted = d.jobs.some((j) => j.batchId === e.batchId && j.state === 'pending' && !j.cancelRequested);
+      const stillWanted = d.jobs.some((j) => sameBatch(j, { batchId: e.batchId!, provider: e.provider, baseUrl: e.baseUrl }) && j.state === 'pending' && !j.cancelRequested);
       return { batchId: e.batchId, provider: e.provider, baseUrl: e.baseUrl, cancelAtProvider: !stillWanted };
     });
     if (!target) return false;
@@ -310,20 +290,21 @@ export class BatchService {
 
   private async pollOnce(): Promise<number> {
     const data = await this.registry.read();
-    for (const batchId of pendingBatchIds(data)) {
-      // A pending job of the batch says where it is: a finished job may carry the same id from another server.
-      const first = data.jobs.find((j) => j.batchId === batchId && j.state === 'pending')!;
+    // A batch id is the provider's, unique only at its server: a batch is its id, provider and base URL.
+    const where = new Map(data.jobs.filter((j) => j.state === 'pending' && j.batchId).map((j) => [`${j.provider} ${j.baseUrl} ${j.batchId}`, { batchId: j.batchId!, provider: j.provider, baseUrl: j.baseUrl }]));
+    for (const at of where.values()) {
+      const { batchId, provider } = at;
       try {
-        const api = this.deps.apiFor(first.provider, first.baseUrl);
+        const api = this.deps.apiFor(provider, at.baseUrl);
         const progress = await api.retrieve(batchId);
         if (progress.phase === 'pending') {
-          await this.noteProgress(batchId, progress);
+          await this.noteProgress(at, progress);
           continue;
         }
         const outcomes = progress.phase === 'ended' ? await api.results(batchId, progress) : new Map<string, BatchItemOutcome>();
-        await this.finishBatch(batchId, first.provider, progress, outcomes);
+        await this.finishBatch(at, progress, outcomes);
       } catch (err) {
-        this.deps.warn(`Could not check batch ${batchId} at ${providerFacts(first.provider).label} (will try again later): ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.warn(`Could not check batch ${batchId} at ${providerFacts(provider).label} (will try again later): ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const after = await this.registry.read();
@@ -331,26 +312,27 @@ export class BatchService {
     return pendingBatchIds(after).length;
   }
 
-  private async noteProgress(batchId: string, progress: BatchProgress): Promise<void> {
+  private async noteProgress(at: BatchAt, progress: BatchProgress): Promise<void> {
     const now = this.now();
     await this.registry.update((d) => {
-      const b = d.batches.find((x) => x.batchId === batchId);
+      const b = d.batches.find((x) => sameBatch(x, at));
       if (b) Object.assign(b, { providerStatus: progress.providerStatus, polls: b.polls + 1, lastPolledAt: now });
-      for (const j of d.jobs) if (j.batchId === batchId && j.state === 'pending') j.providerStatus = progress.providerStatus;
+      for (const j of d.jobs) if (sameBatch(j, at) && j.state === 'pending') j.providerStatus = progress.providerStatus;
     });
   }
 
-  private async finishBatch(batchId: string, provider: BatchProviderId, progress: BatchProgress, outcomes: Map<string, BatchItemOutcome>): Promise<void> {
+  private async finishBatch(at: BatchAt, progress: BatchProgress, outcomes: Map<string, BatchItemOutcome>): Promise<void> {
+    const { batchId, provider } = at;
     const priceOverrides = this.deps.settings().priceOverrides;
     await this.finishEntries(
-      (e) => e.batchId === batchId && e.state === 'pending',
+      (e) => sameBatch(e, at) && e.state === 'pending',
       (e) => {
         const f = finishBatchJob(e.job, outcomes.get(e.customId), { provider, batchId, progress, priceOverrides, cancelRequested: e.cancelRequested, now: this.now() });
         // A change review's findings on unchanged lines are set aside, as for a streamed one.
         return { ...f, job: dismissFindingsOutsideChange(f.job) };
       },
       (d) => {
-        const b = d.batches.find((x) => x.batchId === batchId);
+        const b = d.batches.find((x) => sameBatch(x, at));
         if (b) Object.assign(b, { providerStatus: progress.providerStatus, polls: b.polls + 1, lastPolledAt: this.now() });
       },
     );

@@ -232,3 +232,26 @@ describe('batch jobs: batch ids are the provider’s, not global', () => {
     }
   });
 });
+
+describe('batch jobs: the same batch id at two servers', () => {
+  it('polls and cancels each where it was sent', async () => {
+    const [a, b] = [await BatchServer.start(), await BatchServer.start()];
+    try {
+      const store = new MemoryTextStore();
+      const atA = await submitNow(await openHarness('openai', a.apiBase, store), 'one');
+      const second = await openHarness('openai', b.apiBase, store);
+      const atB = await submitNow(second, 'two');
+      assert.equal(atA.batchId, atB.batchId, 'both test servers number their batches alike');
+      assert.equal(await second.batches.cancel(atB.jobId), true);
+      assert.equal(b.batches.get(atB.batchId!)!.state === 'in_progress', false, 'cancelled at its own server, though a job at the other still wants that id');
+      assert.equal(a.batches.get(atA.batchId!)!.state, 'in_progress', 'the other server’s batch is untouched');
+      a.complete(atA.batchId!);
+      assert.equal(await second.batches.pollNow(), 0);
+      assert.equal((await second.batches.get(atA.jobId))?.job.status, 'succeeded');
+      assert.equal((await second.batches.get(atB.jobId))?.job.status, 'cancelled');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
