@@ -119,7 +119,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       }
       log.info(`Job ${submitted.jobId}: ${submitted.fromCache ? 'cache hit' : `queued at ${providerFacts(plan.route.model.provider).label}, batch ${submitted.batchId}`}`);
       if (submitted.fromCache) await vscode.commands.executeCommand('deepReview.showResults', submitted.jobId);
-      else void vscode.window.showInformationMessage(`Deep Review: queued at ${providerFacts(plan.route.model.provider).label} at half price (batch ${submitted.batchId}). You will be notified when it is done, within 24 hours.`);
+      else {
+        void vscode.window.showInformationMessage(`Deep Review: queued at ${providerFacts(plan.route.model.provider).label} at half price (batch ${submitted.batchId}). You will be notified when it is done, within 24 hours.`, 'Show').then((c) => {
+          if (c) void vscode.commands.executeCommand('deepReview.showResults', submitted.jobId);
+        });
+      }
       void refresh();
       return submitted.jobId;
     } catch (err) {
