@@ -24,6 +24,8 @@ export const RUN_LATER_CHOICE = 'Run Later (Half Price)';
 export type PreflightChoice = 'send' | 'later' | undefined;
 
 export interface PreflightOptions {
+  /** Whether a batch job can be submitted from here at all. */
+  canRunLater: boolean;
   /** Review Selection / Review File: offer running later for reasoning-tier and long reviews too. */
   offerForLongWaits: boolean;
   confirmAboveUsd: number;
@@ -54,7 +56,7 @@ export async function preflight(plan: ReviewPlan, tiers: RoutingConfig['tiers'],
     });
     return undefined;
   }
-  const later = runLaterOffer(plan, options);
+  const later = options.canRunLater ? runLaterOffer(plan, options) : undefined;
   if (plan.budget.needsConfirmation) {
     const worst = plan.budget.worstCase;
     const choice = await askModal(
