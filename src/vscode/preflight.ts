@@ -2,7 +2,7 @@
 // the budget, and the user's confirmation above the threshold. Each refusal says what to do.
 // Where the provider has a batch API, the confirmation also offers "Run Later (Half Price)".
 import * as vscode from 'vscode';
-import { runLaterOffer, type RunLaterOffer } from '../core/batch/runLaterOffer';
+import { runLaterOffer, type RunLaterContext, type RunLaterOffer } from '../core/batch/runLaterOffer';
 import { missingModelMessage } from '../core/routing/modelSettings';
 import { PROVIDER_CATALOG } from '../core/providers/catalog';
 import type { ReviewPlan } from '../core/reviewEngine';
@@ -23,7 +23,7 @@ export const RUN_LATER_CHOICE = 'Run Later (Half Price)';
 /** What the user chose: send now, run later at the batch price, or nothing (told why). */
 export type PreflightChoice = 'send' | 'later' | undefined;
 
-export interface PreflightOptions {
+export interface PreflightOptions extends Pick<RunLaterContext, 'budget'> {
   /** Whether a batch job can be submitted from here at all. */
   canRunLater: boolean;
   /** Review Selection / Review File: offer running later for reasoning-tier and long reviews too. */
@@ -48,6 +48,13 @@ export async function preflight(plan: ReviewPlan, tiers: RoutingConfig['tiers'],
     });
     return undefined;
   }
+  const later = options.canRunLater ? runLaterOffer(plan, options) : undefined;
+  if (!plan.budget.allowed && later) {
+    // Over budget now, within it at half price: the batch API is the way to send it.
+    log.info(`Over budget at the list price, within it at the batch price: ${plan.budget.message}`);
+    const choice = await askModal('warning', plan.budget.message, laterDetail(later, facts.label), RUN_LATER_CHOICE);
+    return choice === RUN_LATER_CHOICE ? 'later' : undefined;
+  }
   if (!plan.budget.allowed) {
     log.info(`Refused before sending: ${plan.budget.message}`);
     offer(vscode.window.showErrorMessage(`Deep Review: ${plan.budget.message}`, 'Raise Budget', 'Show Cost Report'), {
@@ -56,7 +63,6 @@ export async function preflight(plan: ReviewPlan, tiers: RoutingConfig['tiers'],
     });
     return undefined;
   }
-  const later = options.canRunLater ? runLaterOffer(plan, options) : undefined;
   if (plan.budget.needsConfirmation) {
     const worst = plan.budget.worstCase;
     const choice = await askModal(

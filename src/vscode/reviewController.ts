@@ -115,7 +115,8 @@ export class ReviewController implements vscode.Disposable {
     const { engine, log } = this.deps;
     if (!(await this.deps.providers.resolve())) return undefined;
     const plan = await makePlan();
-    const offer = { canRunLater: this.deps.runLater !== undefined, offerForLongWaits, confirmAboveUsd: this.deps.settings().engine.budget.confirmAboveUsd };
+    const limits = this.deps.settings().engine.budget;
+    const offer = { canRunLater: this.deps.runLater !== undefined, offerForLongWaits, confirmAboveUsd: limits.confirmAboveUsd, budget: { spent: engine.committedSpend(), limits } };
     const choice = await preflight(plan, engine.tierSpecs(), this.deps.keys, log, offer);
     if (choice === undefined) return undefined;
     if (choice === 'later') return this.deps.runLater?.(plan);

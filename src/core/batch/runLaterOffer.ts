@@ -2,7 +2,7 @@
 // provider has a batch API, in the budget confirmation, and for a review of a selection or a
 // file that goes to the reasoning tier or has a long expected wait (where waiting costs little
 // and the discount is largest). Pure, so the edge only shows what this decides.
-import type { BudgetDecision } from '../cost/budget';
+import { checkBudget, type BudgetDecision, type BudgetLimits } from '../cost/budget';
 import type { ModelTier } from '../requests/request';
 import { providerFacts } from '../providers/catalog';
 import type { ProviderId } from '../modelClient';
@@ -19,8 +19,8 @@ export interface RunLaterPlanFacts {
 }
 
 export interface RunLaterOffer {
-  /** Why it is offered: the budget confirmation, or a reasoning-tier / long review. */
-  reason: 'confirmation' | 'reasoning' | 'long-wait';
+  /** Why it is offered: the budget confirmation, a refusal it would fit at half price, or a reasoning-tier / long review. */
+  reason: 'confirmation' | 'over-budget' | 'reasoning' | 'long-wait';
   /** The worst case at the batch price, and now (null: unknown price). */
   batchUsd: number | null;
   listUsd: number | null;
@@ -31,13 +31,20 @@ export interface RunLaterContext {
   offerForLongWaits: boolean;
   /** The confirmation threshold; 0 means the user sends without being asked, so nothing is asked. */
   confirmAboveUsd: number;
+  /** With these, a request the budget refuses at the list price is offered when it fits at the batch price. */
+  budget?: { spent: { todayUsd: number; monthUsd: number }; limits: BudgetLimits };
 }
 
 export function runLaterOffer(plan: RunLaterPlanFacts, ctx: RunLaterContext): RunLaterOffer | undefined {
   const provider = plan.route.model.provider;
-  if (plan.cached || !plan.budget.allowed) return undefined;
+  if (plan.cached) return undefined;
   if (!isBatchProvider(provider) || !providerFacts(provider).capabilities.batch) return undefined;
-  const prices = { batchUsd: batchWorstCase(provider, plan.budget.worstCase).usd, listUsd: plan.budget.worstCase.usd };
+  const atBatchPrice = batchWorstCase(provider, plan.budget.worstCase);
+  const prices = { batchUsd: atBatchPrice.usd, listUsd: plan.budget.worstCase.usd };
+  if (!plan.budget.allowed) {
+    const fits = ctx.budget !== undefined && checkBudget(atBatchPrice, ctx.budget.spent, ctx.budget.limits).allowed;
+    return fits ? { reason: 'over-budget', ...prices } : undefined;
+  }
   if (plan.budget.needsConfirmation) return { reason: 'confirmation', ...prices };
   if (!ctx.offerForLongWaits || ctx.confirmAboveUsd <= 0) return undefined;
   if (plan.route.tier === 'reasoning') return { reason: 'reasoning', ...prices };

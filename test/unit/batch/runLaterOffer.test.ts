@@ -45,6 +45,15 @@ describe('run later offer', () => {
     assert.equal(runLaterOffer(plan({ tier: 'reasoning', allowed: false }), selection), undefined);
   });
 
+  it('offers a request the budget refuses at the list price when it fits at the batch price, not when it does not', () => {
+    const refused = plan({ allowed: false });
+    const limits = (dailyUsd: number) => ({ spent: { todayUsd: 0.1, monthUsd: 0.1 }, limits: { dailyUsd, monthlyUsd: 0, confirmAboveUsd: 0 } });
+    // Worst case $0.80 now, $0.40 at half price; $0.10 spent today.
+    assert.deepEqual(runLaterOffer(refused, { ...other, budget: limits(0.6) }), { reason: 'over-budget', batchUsd: 0.4, listUsd: 0.8 });
+    assert.equal(runLaterOffer(refused, { ...other, budget: limits(0.45) }), undefined, '$0.10 + $0.40 is over $0.45');
+    assert.equal(runLaterOffer(plan({ allowed: false, provider: 'deepseek' }), { ...other, budget: limits(100) }), undefined);
+  });
+
   it('keeps an unknown price unknown', () => {
     const unpriced = plan({ needsConfirmation: true });
     unpriced.budget.worstCase = { ...worstCase, usd: null };
