@@ -6,7 +6,7 @@
 // the confirmation, sends the whole set to the provider's batch API as one batch instead.
 import * as vscode from 'vscode';
 import { ChangeSetRefusedError, fileResult, planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
-import { changeSetLaterProblem, laterCostLine, submitChangeReviewLater, type BatchSubmitter } from '../core/changes/changeReviewLater';
+import { changeSetLaterProblem, laterCostLine, submitChangeReviewLater, type BatchSubmitter, type ChangeSetLaterResult } from '../core/changes/changeReviewLater';
 import { contextSentList } from '../core/context/contextPiece';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
@@ -175,7 +175,7 @@ async function runLater(deps: ChangeReviewDeps, set: ChangeSetPlan): Promise<Pan
     return undefined;
   }
   const engine = await deps.engine;
-  let result;
+  let result: ChangeSetLaterResult;
   try {
     result = await submitChangeReviewLater(engine, deps.batch, set, deps.settings().engine.budget);
   } catch (err) {
@@ -187,7 +187,11 @@ async function runLater(deps: ChangeReviewDeps, set: ChangeSetPlan): Promise<Pan
   const byPath = new Map(result.files.map((f) => [f.filePath, f]));
   const base = toPanel(set, []);
   // A cache hit has its answer already; the rest wait at the provider.
-  const view: PanelChangeSet = { ...base, files: base.files.map((f) => { const r = byPath.get(f.filePath); return r ? { ...f, jobId: r.jobId, status: r.status === 'submitted' ? 'queued' : r.status } : f; }) };
+  const files = base.files.map((f) => {
+    const r = byPath.get(f.filePath);
+    return r ? { ...f, jobId: r.jobId, status: r.status === 'submitted' ? ('queued' as const) : r.status } : f;
+  });
+  const view: PanelChangeSet = { ...base, files };
   const panel = await deps.panel();
   panel.showChangeSet(view, false);
   panel.refreshJobs();
