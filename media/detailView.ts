@@ -1,7 +1,7 @@
 // The job detail, one render function per section: header, actions, notices, findings,
 // reasoning, answer. Model output (explanations, warnings, the answer) is markdown, rendered
 // safely; everything else goes in as text.
-import type { PanelAction, PanelFinding, PanelJobDetail } from '../src/protocol/panelMessages';
+import { batchStatusLine, type PanelAction, type PanelFinding, type PanelJobDetail } from '../src/protocol/panelMessages';
 import { h, icon } from './dom';
 import { blockAppender, BLOCK_CHARS } from './liveText';
 import { renderMarkdown } from './markdown';
@@ -89,7 +89,8 @@ export function renderHeader(job: PanelJobDetail): HTMLElement {
 export function renderActions(job: PanelJobDetail): HTMLElement {
   const bar = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Job actions' });
   const id = job.id;
-  if (isRunning(job)) bar.append(actionButton('Cancel', 'stop-circle', { type: 'cancelJob', jobId: id }));
+  // A batch job whose cancel was asked for waits for the provider to confirm it.
+  if (isRunning(job) && !job.batch?.cancelRequested) bar.append(actionButton('Cancel', 'stop-circle', { type: 'cancelJob', jobId: id }));
   if (job.status === 'failed' || job.status === 'cancelled' || job.status === 'interrupted') bar.append(actionButton('Re-run', 'refresh', { type: 'rerun', jobId: id }));
   if (job.canEscalate) {
     bar.append(actionButton('Re-run with extended thinking', 'sparkle', { type: 'rerunWithExtendedThinking', jobId: id }));
@@ -111,6 +112,10 @@ export function renderActions(job: PanelJobDetail): HTMLElement {
 /** The error, the warnings and the summary; warnings may carry markdown (code names in backticks). */
 export function renderNotices(job: PanelJobDetail): HTMLElement[] {
   const out: HTMLElement[] = [];
+  if (job.batch) {
+    const when = job.batch.cancelRequested ? 'The cancel was sent; the job ends when the provider confirms it.' : 'The answer arrives within 24 hours (usually much sooner); its reasoning and findings show here, and you are notified.';
+    out.push(h('div', { class: 'batch-status note', role: 'status' }, icon('cloud-upload'), `Run later at half price: ${batchStatusLine(job.batch)}. ${when}`));
+  }
   if (job.error) out.push(h('div', { class: 'error', role: 'alert' }, icon('error'), job.error));
   for (const w of job.warnings) out.push(h('div', { class: 'warning' }, icon('warning'), markdownBlock('span', 'warning-text', w)));
   if (job.summary) out.push(h('p', { class: 'summary' }, job.summary));

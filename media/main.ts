@@ -1,7 +1,7 @@
 // Results panel: job list and job detail. Receives validated host messages; streaming deltas are
 // appended per animation frame, never re-rendering the job. The detail's sections are rendered
 // by detailView.ts; actions that can fail go to the host as requests (requests.ts).
-import { hostMessageSchema, type HostMessage, type PanelJobDetail, type PanelJobSummary } from '../src/protocol/panelMessages';
+import { batchStatusLine, hostMessageSchema, type HostMessage, type PanelJobDetail, type PanelJobSummary } from '../src/protocol/panelMessages';
 import { renderChangeSet } from './changeSetView';
 import { renderContextSent } from './contextSentView';
 import { renderCostReport } from './costReportView';
@@ -96,10 +96,10 @@ function renderList(): void {
   for (const job of sortedJobs()) {
     const item = h(
       'li',
-      { role: 'option', tabindex: '0', 'aria-selected': job.id === selectedJobId ? 'true' : 'false', class: `job status-${job.status}`, 'data-job-id': job.id, title: `job ${job.id}` },
-      icon(STATUS_ICON[job.status], job.status),
+      { role: 'option', tabindex: '0', 'aria-selected': job.id === selectedJobId ? 'true' : 'false', class: `job status-${job.status}${job.batch ? ' batch' : ''}`, 'data-job-id': job.id, title: `job ${job.id}` },
+      job.batch ? icon('cloud-upload', 'queued at the provider') : icon(STATUS_ICON[job.status], job.status),
       h('span', { class: 'job-title' }, job.title),
-      h('span', { class: 'job-meta' }, [job.tier, job.model].filter(Boolean).join(' · ')),
+      h('span', { class: 'job-meta' }, job.batch ? batchStatusLine(job.batch) : [job.tier, job.model].filter(Boolean).join(' · ')),
     );
     const open = () => vscode.postMessage({ type: 'selectJob', jobId: job.id });
     item.addEventListener('click', open);

@@ -16,6 +16,7 @@ import { missingModelMessage, resolveTierSpecs } from './core/routing/modelSetti
 import { languageIdForPath } from './core/requests/languageIds';
 import { createModelClient } from './core/providers/providerFactory';
 import { ReviewEngine, type EngineSettings } from './core/reviewEngine';
+import type { ChangeSetPlan } from './core/changes/changeReview';
 import type { ReviewRequestInput } from './core/requests/request';
 import { waitLine } from './core/routing/waitDescription';
 import { FileTextStore } from './node/fileTextStore';
@@ -23,6 +24,7 @@ import { USAGE, UsageError, parseCliArgs, type ReviewCommand } from './cli/cliAr
 import { parseDiagnosticsJson } from './cli/cliDiagnostics';
 import { renderJob } from './cli/cliOutput';
 import { runBatchCommand, submitBatchReview } from './cli/cliBatch';
+import { submitBatchChanges } from './cli/cliBatchChanges';
 import { TEAM_COMMANDS, runTeamCommand } from './cli/teamCommands';
 import { reviewOnServer } from './cli/teamReview';
 import { cliContext, reviewChanges } from './cli/cliChanges';
@@ -149,7 +151,12 @@ async function openEngine(cmd: ReviewCommand): Promise<{ engine: ReviewEngine; s
 }
 
 async function review(cmd: ReviewCommand): Promise<number> {
-  if (cmd.changes !== undefined) return reviewChanges(cmd, { openEngine: async () => (await openEngine(cmd)).engine, languageOf, writeOut: (text) => writeOut(cmd, text), budget: cliBudget(cmd), redactSecrets: cliRedacts() });
+  if (cmd.changes !== undefined) {
+    let opened: Awaited<ReturnType<typeof openEngine>> | undefined;
+    const io = { stdout: (t: string) => writeOut(cmd, t), stderr: (t: string) => process.stderr.write(t), env: process.env };
+    const submitLater = (engine: ReviewEngine, set: ChangeSetPlan) => submitBatchChanges(engine, set, opened!.store, opened!.settings, cliBudget(cmd), cmd.format, io);
+    return reviewChanges(cmd, { openEngine: async () => (opened = await openEngine(cmd)).engine, languageOf, writeOut: (text) => writeOut(cmd, text), budget: cliBudget(cmd), redactSecrets: cliRedacts(), submitLater });
+  }
   const path = resolve(cmd.file);
   if (!existsSync(path)) throw new UsageError(`No such file: ${cmd.file}`);
   const text = readFileSync(path, 'utf8');

@@ -81,8 +81,8 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   });
   engineForShutdown = engineReady;
   registerTeamMode(context, engineReady);
-  registerBatchJobs(context, { engineReady, keys, log });
-  const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host }));
+  const batch = registerBatchJobs(context, { engineReady, keys, log });
+  const servicesReady = engineReady.then((engine) => startServices(engine, { runtime: rt, settings, keys, providers, costBar, findings, fixPreview, host, batch }));
   servicesReady.catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`Deep Review could not start: ${message}`);
@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): DeepReviewApi {
   registerCommands(rt, createCommands(servicesReady, keys));
   const hasFix = (jobId: string, findingId: string) => services?.panel.hasFix(jobId, findingId) === true;
   rt.own(vscode.languages.registerCodeActionsProvider({ scheme: '*' }, new DeepReviewCodeActions(findings, hasFix), DeepReviewCodeActions.metadata));
-  registerChangeReview(context, { engine: engineReady, panel: () => servicesReady.then((s) => s.panel), findings, log, settings });
+  registerChangeReview(context, { engine: engineReady, panel: () => servicesReady.then((s) => s.panel), findings, log, settings, batch });
 
   const activationMs = performance.now() - activationStart;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);

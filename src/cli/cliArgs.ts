@@ -28,6 +28,7 @@ export const USAGE = `Usage:
 
 --batch runs the review later at half price through the provider's batch API (anthropic,
 openai): it submits and exits at once; get the answer with \`deep-review result <jobId>\`.
+With --changes, the whole change set goes out as one batch, one job per changed file.
 
 Budgets: --budget-usd is the daily limit (default 5), --monthly-budget-usd the monthly one
 (default 50); each request's worst case is checked before sending. Prices: --price-in and

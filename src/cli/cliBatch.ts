@@ -4,7 +4,6 @@
 // provider is still working on it.
 import { parseArgs } from 'node:util';
 import { AnthropicBatchApi } from '../core/batch/anthropicBatchApi';
-import { batchWorstCase } from '../core/batch/batchPricing';
 import type { BatchJobEntry } from '../core/batch/batchRegistry';
 import { BatchService } from '../core/batch/batchService';
 import type { BatchProviderId, ProviderBatchApi } from '../core/batch/batchTypes';
@@ -54,7 +53,7 @@ export function parseBatchCommand(command: 'jobs' | 'result', rest: readonly str
   return { command, jobId: positionals[0]!, wait: values.wait === true, format: format as OutputFormat, output: values.output };
 }
 
-interface CliIo {
+export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
@@ -70,7 +69,7 @@ function apiFromEnv(env: NodeJS.ProcessEnv): (provider: BatchProviderId, baseUrl
   };
 }
 
-function openService(engine: ReviewEngine, store: FileTextStore, settings: () => EngineSettings, io: CliIo): Promise<BatchService> {
+export function openService(engine: ReviewEngine, store: FileTextStore, settings: () => EngineSettings, io: CliIo): Promise<BatchService> {
   return BatchService.open({ engine, store, settings, apiFor: apiFromEnv(io.env), warn: (w) => io.stderr(`warning: ${w}\n`) });
 }
 
@@ -85,7 +84,7 @@ export async function submitBatchReview(engine: ReviewEngine, plan: ReviewPlan, 
       io.stdout(renderJob(engine.jobs.get(submitted.jobId)!, format));
       return 0;
     }
-    const worst = batchWorstCase(plan.budget.worstCase).usd;
+    const worst = BatchService.worstCaseUsd(plan);
     const label = providerFacts(plan.route.model.provider).label;
     const out = {
       jobId: submitted.jobId,

@@ -23,6 +23,8 @@ export interface CliChangesDeps {
   writeOut(text: string): void;
   budget: BudgetLimits;
   redactSecrets: boolean;
+  /** `--batch`: sends the planned set to the batch API instead (cliBatchChanges.ts); returns the exit code. */
+  submitLater(engine: ReviewEngine, set: ChangeSetPlan): Promise<number>;
 }
 
 /** Context for one target: the guidelines plus definitions of what the code calls, budgeted. */
@@ -103,6 +105,8 @@ export async function reviewChanges(cmd: ReviewCommand, deps: CliChangesDeps): P
   }
   for (const f of set.files) for (const n of f.plan.notices) process.stderr.write(`note: ${f.filePath}: ${n}\n`);
   for (const s of set.skipped) process.stderr.write(`skipped: ${s.filePath} (${s.skipped})\n`);
+  // Checked against the budget at the batch price there.
+  if (cmd.batch) return deps.submitLater(engine, set);
   if (!set.budget.allowed) {
     process.stderr.write(`deep-review: ${set.budget.message}\n`);
     return 1;

@@ -24,6 +24,16 @@ export type PanelFinding = z.infer<typeof panelFindingSchema>;
 export const jobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type PanelJobStatus = z.infer<typeof jobStatusSchema>;
 
+/** A run-later job waiting at the provider's batch API: where, its batch id, the provider's status word. */
+export const panelBatchSchema = z.object({ provider: z.string(), batchId: z.optional(z.string()), providerStatus: z.optional(z.string()), cancelRequested: z.boolean() });
+export type PanelBatch = z.infer<typeof panelBatchSchema>;
+
+/** "queued at the provider (Anthropic), batch msgbatch_01… · in_progress": one wording for the panel and Show Jobs. */
+export function batchStatusLine(b: PanelBatch): string {
+  const state = b.cancelRequested ? 'cancelling at the provider' : 'queued at the provider';
+  return `${state} (${b.provider}), batch ${b.batchId ?? '(sending)'}${b.providerStatus ? ` · ${b.providerStatus}` : ''}`;
+}
+
 /** One line of the job list. */
 export const panelJobSummarySchema = z.object({
   id: z.string(),
@@ -34,6 +44,7 @@ export const panelJobSummarySchema = z.object({
   tier: z.optional(z.enum(['fast', 'capable', 'reasoning'])),
   createdAt: z.number(),
   costUsd: z.optional(z.nullable(z.number())),
+  batch: z.optional(panelBatchSchema),
 });
 export type PanelJobSummary = z.infer<typeof panelJobSummarySchema>;
 

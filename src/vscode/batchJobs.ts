@@ -4,8 +4,7 @@
 // when each job is done. The core does the work (src/core/batch/); this is the thin edge.
 import * as vscode from 'vscode';
 import { AnthropicBatchApi } from '../core/batch/anthropicBatchApi';
-import { batchWorstCase } from '../core/batch/batchPricing';
-import { BatchService } from '../core/batch/batchService';
+import { BatchService, type BatchSubmitResult } from '../core/batch/batchService';
 import type { BatchProviderId } from '../core/batch/batchTypes';
 import { OpenAIBatchApi } from '../core/batch/openaiBatchApi';
 import { formatUsd } from '../core/cost/cost';
@@ -16,6 +15,8 @@ import type { ReviewEngine, ReviewPlan } from '../core/reviewEngine';
 import { FileTextStore } from '../node/fileTextStore';
 import type { ApiKeys } from './apiKeys';
 import { CaptureError, fileRequest } from './capture';
+import { askModal, registerModalAnswers } from './modalPrompts';
+import type { PendingBatchJob } from './panelModel';
 import { engineSettingsFor, readSettings } from './settings';
 
 export interface BatchJobsDeps {
@@ -27,6 +28,14 @@ export interface BatchJobsDeps {
 export interface BatchJobsHandle {
   /** Sends an already planned (and confirmed) request to the batch API; for a confirm step's "Run Later" choice. */
   submitPlan(plan: ReviewPlan): Promise<string | undefined>;
+  /** Sends several confirmed plans together (a change set: one batch per provider and model). */
+  submitAll(plans: readonly ReviewPlan[]): Promise<BatchSubmitResult[]>;
+  /** Jobs still at the provider (or in their sending window): a snapshot, refreshed when they change. */
+  pending(): readonly PendingBatchJob[];
+  /** Cancels at the provider; false when the job is no longer waiting there. */
+  cancel(jobId: string): Promise<boolean>;
+  /** Fires when the snapshot changed (queued, status moved, finished). */
+  readonly onDidChange: vscode.Event<void>;
 }
 
 export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJobsDeps): BatchJobsHandle {
@@ -37,6 +46,9 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     return engineSettingsFor(s, s.provider === 'auto' ? 'vscode-lm' : s.provider);
   };
   const notified: string[] = [];
+  let snapshot: PendingBatchJob[] = [];
+  const changed = new vscode.EventEmitter<void>();
+  context.subscriptions.push(changed);
   const status = vscode.window.createStatusBarItem('deepReview.batchJobs', vscode.StatusBarAlignment.Left, -10);
   status.name = 'Deep Review batch jobs';
   status.command = 'deepReview.checkBatchJobs';
@@ -61,14 +73,22 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       void refresh();
       void notify(job);
     });
+    service.onDidPoll(() => void refresh());
     context.subscriptions.push({ dispose: () => service.dispose() });
-    void refresh();
+    // The panel's list has the waiting jobs as soon as anything can ask for them.
+    await update(service);
     return service;
   });
   ready.catch((err: unknown) => log.error(`Batch jobs could not start: ${err instanceof Error ? err.message : String(err)}`));
 
   async function refresh(): Promise<void> {
-    const waiting = (await (await ready).list()).filter((e) => e.state !== 'finished');
+    await update(await ready);
+  }
+
+  async function update(service: BatchService): Promise<void> {
+    const waiting = (await service.list()).filter((e) => e.state !== 'finished');
+    snapshot = waiting.map((e) => ({ job: e.job, batch: { provider: providerFacts(e.provider).label, batchId: e.batchId, providerStatus: e.providerStatus, cancelRequested: e.cancelRequested } }));
+    changed.fire();
     if (waiting.length === 0) {
       status.hide();
       return;
@@ -99,7 +119,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       }
       log.info(`Job ${submitted.jobId}: ${submitted.fromCache ? 'cache hit' : `queued at ${providerFacts(plan.route.model.provider).label}, batch ${submitted.batchId}`}`);
       if (submitted.fromCache) await vscode.commands.executeCommand('deepReview.showResults', submitted.jobId);
-      else void vscode.window.showInformationMessage(`Deep Review: queued at ${providerFacts(plan.route.model.provider).label} at half price (batch ${submitted.batchId}). You will be notified when it is done, within 24 hours.`);
+      else {
+        void vscode.window.showInformationMessage(`Deep Review: queued at ${providerFacts(plan.route.model.provider).label} at half price (batch ${submitted.batchId}). You will be notified when it is done, within 24 hours.`, 'Show').then((c) => {
+          if (c) void vscode.commands.executeCommand('deepReview.showResults', submitted.jobId);
+        });
+      }
       void refresh();
       return submitted.jobId;
     } catch (err) {
@@ -131,16 +155,17 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       });
       return undefined;
     }
-    const worst = batchWorstCase(plan.budget.worstCase).usd;
+    const worst = BatchService.worstCaseUsd(plan);
     const limits = settings().budget;
     if (!plan.cached && worst !== null && limits.confirmAboveUsd > 0 && worst > limits.confirmAboveUsd) {
-      const choice = await vscode.window.showWarningMessage(`Run later at half price: this request may cost up to ${formatUsd(worst)} (instead of ${formatUsd(plan.budget.worstCase.usd ?? 0)} now).`, { modal: true, detail: 'The provider answers within 24 hours, usually much sooner.' }, 'Run Later');
+      const choice = await askModal('warning', `Run later at half price: this request may cost up to ${formatUsd(worst)} (instead of ${formatUsd(plan.budget.worstCase.usd ?? 0)} now).`, 'The provider answers within 24 hours, usually much sooner.', 'Run Later');
       if (choice !== 'Run Later') return undefined;
     }
     return submitPlan(plan);
   }
 
   context.subscriptions.push(
+    registerModalAnswers(),
     vscode.commands.registerCommand('deepReview.reviewFileLater', (uri?: unknown) => reviewFileLater(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('deepReview.checkBatchJobs', async () => {
       const pending = await (await ready).pollNow();
@@ -148,12 +173,11 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
       return pending;
     }),
     vscode.commands.registerCommand('deepReview.cancelBatchJob', async (jobId?: unknown) => {
-      const service = await ready;
-      const waiting = (await service.list()).filter((e) => e.state === 'pending' || e.state === 'submitting');
+      const waiting = (await (await ready).list()).filter((e) => e.state === 'pending' || e.state === 'submitting');
       const id = typeof jobId === 'string' ? jobId : (await vscode.window.showQuickPick(waiting.map((e) => ({ label: jobTitle(e.job), description: `batch ${e.batchId ?? '(sending)'}`, id: e.jobId })), { placeHolder: 'Cancel which batch job?' }))?.id;
       if (!id) return false;
       try {
-        return await service.cancel(id);
+        return await cancel(id);
       } catch (err) {
         void vscode.window.showErrorMessage(`Deep Review: could not cancel at the provider: ${err instanceof Error ? err.message : String(err)}`);
         return false;
@@ -162,5 +186,17 @@ export function registerBatchJobs(context: vscode.ExtensionContext, deps: BatchJ
     // For the integration tests: what has no public VS Code API (which jobs were notified).
     vscode.commands.registerCommand('deepReview.internal.batchJobsProbe', async () => ({ notified: [...notified], jobs: (await (await ready).list()).map((e) => ({ jobId: e.jobId, state: e.state, status: e.job.status, batchId: e.batchId ?? null })) })),
   );
-  return { submitPlan };
+  async function cancel(jobId: string): Promise<boolean> {
+    const cancelled = await (await ready).cancel(jobId);
+    await refresh();
+    return cancelled;
+  }
+
+  async function submitAll(plans: readonly ReviewPlan[]): Promise<BatchSubmitResult[]> {
+    const results = await (await ready).submitAll(plans);
+    await refresh();
+    return results;
+  }
+
+  return { submitPlan, submitAll, pending: () => snapshot, cancel, onDidChange: changed.event };
 }

@@ -2,9 +2,11 @@
 // staged or against a branch, through VS Code's git extension. One run covers the change set:
 // plan every file, check the set's worst case against the budget, then one job per file with
 // one progress notification (files done / total); results grouped by file in the panel,
-// findings as diagnostics in each file.
+// findings as diagnostics in each file. "Review Changes (Run Later, Half Price)", or that choice in
+// the confirmation, sends the whole set to the provider's batch API as one batch instead.
 import * as vscode from 'vscode';
-import { fileResult, planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
+import { ChangeSetRefusedError, fileResult, planChangeReview, runChangeReview, type ChangeFileResult, type ChangeSetPlan } from '../core/changes/changeReview';
+import { changeSetLaterProblem, laterCostLine, submitChangeReviewLater, type BatchSubmitter, type ChangeSetLaterResult } from '../core/changes/changeReviewLater';
 import { contextSentList } from '../core/context/contextPiece';
 import { discoverGuidelines } from '../core/context/guidelines';
 import { cachingRepoFiles, type RepoFiles } from '../core/context/repoFiles';
@@ -14,11 +16,14 @@ import type { ReviewEngine } from '../core/reviewEngine';
 import type { PanelChangeSet } from '../protocol/panelMessages';
 import { editorDefinitions } from './definitionContext';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
+import { askModal } from './modalPrompts';
 import { gitApi, gitChangeSource, repositoryFor, workspaceRepoFiles, type ChangeScope, type GitRepository } from './gitApi';
 import { findingId } from '../core/results/findingIdentity';
 import type { DeepReviewSettings } from './settings';
 
 export const REVIEW_CHANGES_COMMAND = 'deepReview.reviewChanges';
+export const REVIEW_CHANGES_LATER_COMMAND = 'deepReview.reviewChangesLater';
+const RUN_LATER = 'Run Later (Half Price)';
 
 /** Where a change set's results are shown (the results panel). */
 export interface ChangeSetView {
@@ -32,20 +37,24 @@ export interface ChangeReviewDeps {
   findings: FindingsDiagnostics;
   log: vscode.LogOutputChannel;
   settings(): DeepReviewSettings;
+  /** The batch API (batchJobs.ts), for running the set later at half price. */
+  batch?: BatchSubmitter;
 }
 
 /** Registers the command; extension.ts calls this once. */
 export function registerChangeReview(context: vscode.ExtensionContext, deps: ChangeReviewDeps): vscode.Disposable {
-  const disposable = vscode.commands.registerCommand(REVIEW_CHANGES_COMMAND, async (arg?: unknown, scopeArg?: unknown) => {
-    try {
-      return await reviewChanges(deps, arg, scopeArg);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      deps.log.error(`Review Changes failed: ${message}`);
-      void vscode.window.showErrorMessage(`Deep Review: ${message}`);
-      return undefined;
-    }
-  });
+  const register = (command: string, later: boolean) =>
+    vscode.commands.registerCommand(command, async (arg?: unknown, scopeArg?: unknown) => {
+      try {
+        return await reviewChanges(deps, arg, scopeArg, later);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        deps.log.error(`Review Changes failed: ${message}`);
+        void vscode.window.showErrorMessage(`Deep Review: ${message}`);
+        return undefined;
+      }
+    });
+  const disposable = vscode.Disposable.from(register(REVIEW_CHANGES_COMMAND, false), register(REVIEW_CHANGES_LATER_COMMAND, true));
   context.subscriptions.push(disposable);
   return disposable;
 }
@@ -69,7 +78,7 @@ async function pickScope(repo: GitRepository, scopeArg: unknown): Promise<Change
   return ref ? { kind: 'ref', ref: ref.label } : undefined;
 }
 
-async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unknown): Promise<PanelChangeSet | undefined> {
+async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unknown, later: boolean): Promise<PanelChangeSet | undefined> {
   const { api, reason } = await gitApi();
   if (!api) throw new Error(`Review Changes needs Git: ${reason}.`);
   let repo = repositoryFor(api, arg);
@@ -97,6 +106,8 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
     (await deps.panel()).showChangeSet(toPanel(set, []));
     return toPanel(set, []);
   }
+  // Checked against the budget at the batch price there.
+  if (later) return runLater(deps, set);
   if (!set.budget.allowed) {
     deps.log.info(set.budget.message);
     void vscode.window.showErrorMessage(`Deep Review: ${set.budget.message}`, 'Raise Budget').then((c) => {
@@ -105,7 +116,10 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
     return undefined;
   }
   if (set.budget.needsConfirmation) {
-    const choice = await vscode.window.showWarningMessage(set.budget.message ?? 'This change set may cost more than your confirmation threshold.', { modal: true }, 'Send');
+    const canWait = deps.batch !== undefined && changeSetLaterProblem(set) === undefined;
+    const detail = canWait ? 'Run later sends the whole set to the provider’s batch API as one batch at half price; it answers within 24 hours, usually much sooner.' : undefined;
+    const choice = await askModal('warning', set.budget.message ?? 'This change set may cost more than your confirmation threshold.', detail, ...(canWait ? ['Send', RUN_LATER] : ['Send']));
+    if (choice === RUN_LATER) return runLater(deps, set);
     if (choice !== 'Send') return undefined;
   }
   const panel = await deps.panel();
@@ -150,6 +164,43 @@ async function reviewChanges(deps: ChangeReviewDeps, arg: unknown, scopeArg: unk
     .then((c) => {
       if (c) panel.showChangeSet(view);
     });
+  return view;
+}
+
+/** Sends the whole set to the batch API as one batch; the files show as queued until their answers arrive. */
+async function runLater(deps: ChangeReviewDeps, set: ChangeSetPlan): Promise<PanelChangeSet | undefined> {
+  const problem = changeSetLaterProblem(set);
+  if (!deps.batch || problem) {
+    void vscode.window.showInformationMessage(`Deep Review: ${problem ?? 'run later is not available.'}`);
+    return undefined;
+  }
+  const engine = await deps.engine;
+  let result: ChangeSetLaterResult;
+  try {
+    result = await submitChangeReviewLater(engine, deps.batch, set, deps.settings().engine.budget);
+  } catch (err) {
+    if (!(err instanceof ChangeSetRefusedError)) throw err;
+    deps.log.info(err.message);
+    void vscode.window.showErrorMessage(`Deep Review: ${err.message}`);
+    return undefined;
+  }
+  const byPath = new Map(result.files.map((f) => [f.filePath, f]));
+  const base = toPanel(set, []);
+  // A cache hit has its answer already; the rest wait at the provider.
+  const files = base.files.map((f) => {
+    const r = byPath.get(f.filePath);
+    return r ? { ...f, jobId: r.jobId, status: r.status === 'submitted' ? ('queued' as const) : r.status } : f;
+  });
+  const view: PanelChangeSet = { ...base, files };
+  const panel = await deps.panel();
+  panel.showChangeSet(view, false);
+  panel.refreshJobs();
+  const failed = result.files.filter((f) => f.status === 'failed');
+  if (failed.length > 0) void vscode.window.showErrorMessage(`Deep Review: ${failed[0]!.filePath}: ${failed[0]!.error ?? 'the batch could not be submitted.'}`);
+  const batches = [...new Set(result.files.flatMap((f) => (f.batchId ? [f.batchId] : [])))];
+  const n = result.files.length - failed.length;
+  deps.log.info(`Review Changes (run later): ${n} files of the ${set.description} queued, batch ${batches.join(', ')}`);
+  if (n > 0) void vscode.window.showInformationMessage(`Deep Review: ${n} changed file${n === 1 ? '' : 's'} of the ${set.description} queued at half price (${laterCostLine(result)}), batch ${batches.join(', ')}. You will be notified as each finishes.`);
   return view;
 }
 

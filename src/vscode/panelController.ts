@@ -13,7 +13,7 @@ import { panelStateSchema, type HostMessage, type PanelAction, type PanelChangeS
 import type { FindingsDiagnostics } from './findingsDiagnostics';
 import { FixPreviewProvider, applyFix, uriForJob } from './fixes';
 import { pickJob } from './jobPicker';
-import { toPanelDetail, toPanelSummary } from './panelModel';
+import { panelJobList, toPanelDetail, type PendingBatchJob } from './panelModel';
 import type { JobStarted } from './reviewController';
 import type { DeepReviewSettings } from './settings';
 import type { WebviewHandler, WebviewHost } from './webviewHost';
@@ -28,6 +28,14 @@ export interface JobRuns {
   readonly onDidStart: vscode.Event<JobStarted>;
 }
 
+/** Run-later jobs still at the provider's batch API (batchJobs.ts): listed, shown and cancelled here too. */
+export interface BatchJobsView {
+  pending(): readonly PendingBatchJob[];
+  /** Cancels at the provider; false when the job is no longer waiting there. */
+  cancel(jobId: string): Promise<boolean>;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 export interface PanelControllerDeps {
   engine: ReviewEngine;
   host: WebviewHost<WebviewMessage, HostMessage>;
@@ -35,10 +43,13 @@ export interface PanelControllerDeps {
   findings: FindingsDiagnostics;
   fixPreview: FixPreviewProvider;
   settings: () => DeepReviewSettings;
+  batch?: BatchJobsView;
 }
 
 export class PanelController implements WebviewHandler<WebviewMessage, HostMessage>, vscode.Disposable {
   private selectedJobId: string | undefined;
+  /** A job asked for before the batch jobs were read (after a reload): shown when they are. */
+  private awaitedBatchJobId: string | undefined;
   private view: 'job' | 'cost' | 'changes' = 'job';
   private changeSet: PanelChangeSet | undefined;
   private unsubscribeStream: (() => void) | undefined;
@@ -55,6 +66,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document)),
     );
+    if (deps.batch) this.disposables.push(deps.batch.onDidChange(() => this.batchChanged()));
     deps.host.connect(this);
   }
 
@@ -85,12 +97,28 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
     this.deps.host.post({ type: 'changeSet', set });
   }
 
+  private jobList() {
+    return panelJobList(this.deps.engine.jobs.list(), this.deps.batch?.pending() ?? []);
+  }
+
+  private pendingBatch(jobId: string | undefined): PendingBatchJob | undefined {
+    return jobId === undefined || this.deps.engine.jobs.get(jobId) ? undefined : this.deps.batch?.pending().find((p) => p.job.id === jobId);
+  }
+
+  /** The batch snapshot changed: a job was queued, moved at the provider, or finished. */
+  private batchChanged(): void {
+    this.deps.host.post({ type: 'jobs', jobs: this.jobList() });
+    if (this.awaitedBatchJobId && this.pendingBatch(this.awaitedBatchJobId)) return this.select(this.awaitedBatchJobId);
+    const waiting = this.pendingBatch(this.selectedJobId);
+    if (waiting && this.view === 'job') this.sendDetail(waiting.job);
+  }
+
   refreshJobs(): void {
-    this.deps.host.post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+    this.deps.host.post({ type: 'jobs', jobs: this.jobList() });
   }
 
   async showJobs(): Promise<void> {
-    const id = await pickJob(this.deps.engine, 'Deep Review jobs', () => true);
+    const id = await pickJob(this.deps.engine, 'Deep Review jobs', () => true, this.deps.batch?.pending());
     if (id) this.show(id);
   }
 
@@ -98,7 +126,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
 
   ready(post: (m: HostMessage) => void): void {
     post({ type: 'init', keepReasoningExpanded: this.deps.settings().keepReasoningExpanded });
-    post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+    post({ type: 'jobs', jobs: this.jobList() });
     if (this.view === 'cost') post({ type: 'costReport', report: this.costReport() });
     else if (this.view === 'changes' && this.changeSet) post({ type: 'changeSet', set: this.changeSet });
     else this.select(this.selectedJobId ?? this.deps.engine.jobs.list()[0]?.id);
@@ -126,8 +154,22 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   // ---- what the panel shows -----------------------------------------------------------
 
   private select(jobId: string | undefined): void {
+    const waiting = this.pendingBatch(jobId);
+    if (waiting) {
+      this.awaitedBatchJobId = undefined;
+      // Nothing streams from a batch: its detail is re-sent when the provider's status moves or it finishes.
+      this.view = 'job';
+      this.stopStream();
+      this.selectedJobId = waiting.job.id;
+      this.sendDetail(waiting.job);
+      return;
+    }
     const job = jobId ? this.deps.engine.jobs.get(jobId) : undefined;
-    if (!job) return;
+    if (!job) {
+      this.awaitedBatchJobId = this.deps.batch ? jobId : undefined;
+      return;
+    }
+    this.awaitedBatchJobId = undefined;
     this.view = 'job';
     if (this.selectedJobId !== job.id) this.stopStream();
     this.selectedJobId = job.id;
@@ -146,7 +188,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   detail(job: JobRecord): PanelJobDetail {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriForJob(job).toString());
     const stale = open !== undefined && job.status === 'succeeded' && hashText(open.getText()) !== job.fileHash;
-    return toPanelDetail(job, { stale, helpful: feedbackOf(this.deps.engine, job.id) });
+    return toPanelDetail(job, { stale, helpful: feedbackOf(this.deps.engine, job.id), batch: this.pendingBatch(job.id)?.batch });
   }
 
   private stream(jobId: string, e: JobEvent): void {
@@ -162,7 +204,7 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   }
 
   private jobChanged(job: Readonly<JobRecord>): void {
-    this.deps.host.post({ type: 'jobs', jobs: this.deps.engine.jobs.list().map(toPanelSummary) });
+    this.deps.host.post({ type: 'jobs', jobs: this.jobList() });
     if (job.id === this.selectedJobId && this.view === 'job') {
       if (isFinished(job.status)) this.stopStream();
       // Streaming carries the text; a state change (started, finished, dismissed) re-sends the whole.
@@ -198,6 +240,8 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
   /** Does one panel action; throws with a message the panel shows when it cannot. */
   async perform(action: PanelAction): Promise<void> {
     const { engine, runs } = this.deps;
+    const waiting = this.pendingBatch(action.jobId);
+    if (waiting) return this.performOnBatchJob(waiting, action);
     const job = engine.jobs.get(action.jobId);
     if (!job) throw new Error('That job is no longer in the history.');
     switch (action.type) {
@@ -248,6 +292,19 @@ export class PanelController implements WebviewHandler<WebviewMessage, HostMessa
         await exportJob(job, action.format);
         return;
     }
+  }
+
+  /** A job still at the provider can be cancelled (there) and its file shown; the rest waits for its answer. */
+  private async performOnBatchJob(waiting: PendingBatchJob, action: PanelAction): Promise<void> {
+    if (action.type === 'cancelJob') {
+      if (!(await this.deps.batch!.cancel(waiting.job.id))) throw new Error('The batch job has already finished at the provider.');
+      return;
+    }
+    if (action.type === 'revealRange') {
+      await vscode.window.showTextDocument(uriForJob(waiting.job), { viewColumn: vscode.ViewColumn.One });
+      return;
+    }
+    throw new Error('The job is still queued at the provider; this is possible once its answer arrives.');
   }
 
   /** For the quick fix: whether a finding has a fix to apply. */

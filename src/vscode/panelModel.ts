@@ -3,9 +3,22 @@ import { findingId } from '../core/results/findingIdentity';
 import { contextSentList } from '../core/context/contextPiece';
 import { jobTitle, type JobRecord } from '../core/jobs/job';
 import { savingsOf } from '../core/cost/savings';
-import type { PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
+import type { PanelBatch, PanelJobDetail, PanelJobSummary } from '../protocol/panelMessages';
 
-export function toPanelSummary(job: JobRecord): PanelJobSummary {
+/** A run-later job still at the provider (from the batch registry; not yet in the job history). */
+export interface PendingBatchJob {
+  job: JobRecord;
+  batch: PanelBatch;
+}
+
+/** The job list: the history plus run-later jobs still at the provider, newest first (a finished one is in the history). */
+export function panelJobList(history: readonly JobRecord[], pending: readonly PendingBatchJob[]): PanelJobSummary[] {
+  const known = new Set(history.map((j) => j.id));
+  const waiting = pending.filter((p) => !known.has(p.job.id)).map((p) => toPanelSummary(p.job, p.batch));
+  return [...waiting, ...history.map((j) => toPanelSummary(j))].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export function toPanelSummary(job: JobRecord, batch?: PanelBatch): PanelJobSummary {
   return {
     id: job.id,
     title: jobTitle(job),
@@ -15,10 +28,11 @@ export function toPanelSummary(job: JobRecord): PanelJobSummary {
     tier: job.route.tier,
     createdAt: job.createdAt,
     costUsd: job.costUsd,
+    ...(batch ? { batch } : {}),
   };
 }
 
-export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?: boolean }): PanelJobDetail {
+export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?: boolean; batch?: PanelBatch }): PanelJobDetail {
   const t = job.request.target;
   const findings = (job.result?.findings ?? []).map((f, i) => ({
     id: findingId(i),
@@ -33,7 +47,7 @@ export function toPanelDetail(job: JobRecord, extra: { stale: boolean; helpful?:
   }));
   const running = job.status === 'running' || job.status === 'queued';
   return {
-    ...toPanelSummary(job),
+    ...toPanelSummary(job, extra.batch),
     target: t.type === 'file' ? { file: t.filePath } : { file: t.filePath, startLine: t.startLine, endLine: t.endLine },
     routeReasons: job.route.reasons,
     routeNote: job.route.note,

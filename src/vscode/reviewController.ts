@@ -22,6 +22,8 @@ export interface ReviewControllerDeps {
   keys: ApiKeys;
   log: vscode.LogOutputChannel;
   settings: () => DeepReviewSettings;
+  /** Sends a confirmed plan to the provider's batch API ("Run Later (Half Price)"); returns the job id. */
+  runLater?: (plan: ReviewPlan) => Promise<string | undefined>;
 }
 
 export interface JobStarted {
@@ -43,12 +45,12 @@ export class ReviewController implements vscode.Disposable {
 
   async reviewSelection(): Promise<string | undefined> {
     const editor = activeEditor();
-    return this.submit(() => selectionRequest(editor, this.deps.settings().contextLines), editor.document);
+    return this.submit(() => selectionRequest(editor, this.deps.settings().contextLines), editor.document, true);
   }
 
   async reviewFile(uri?: vscode.Uri): Promise<string | undefined> {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : activeEditor().document;
-    return this.submit(() => fileRequest(doc), doc);
+    return this.submit(() => fileRequest(doc), doc, true);
   }
 
   async debugProblemsAtCursor(): Promise<string | undefined> {
@@ -98,7 +100,7 @@ export class ReviewController implements vscode.Disposable {
 
   // ---- the run ------------------------------------------------------------------------
 
-  private async submit(capture: () => ReviewRequestInput, doc: vscode.TextDocument): Promise<string | undefined> {
+  private async submit(capture: () => ReviewRequestInput, doc: vscode.TextDocument, offerForLongWaits = false): Promise<string | undefined> {
     let request: ReviewRequestInput;
     try {
       request = capture();
@@ -107,14 +109,18 @@ export class ReviewController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Deep Review: ${err.message}`);
       return undefined;
     }
-    return this.run(async () => this.deps.engine.plan(await withEditorContext(request, doc, this.deps.settings().engine.redactSecrets), doc.getText()), doc);
+    return this.run(async () => this.deps.engine.plan(await withEditorContext(request, doc, this.deps.settings().engine.redactSecrets), doc.getText()), doc, offerForLongWaits);
   }
 
-  private async run(makePlan: () => Promise<ReviewPlan>, doc: vscode.TextDocument | undefined): Promise<string | undefined> {
+  private async run(makePlan: () => Promise<ReviewPlan>, doc: vscode.TextDocument | undefined, offerForLongWaits = false): Promise<string | undefined> {
     const { engine, log } = this.deps;
     if (!(await this.deps.providers.resolve())) return undefined;
     const plan = await makePlan();
-    if (!(await preflight(plan, engine.tierSpecs(), this.deps.keys, log))) return undefined;
+    const limits = this.deps.settings().engine.budget;
+    const offer = { canRunLater: this.deps.runLater !== undefined, offerForLongWaits, confirmAboveUsd: limits.confirmAboveUsd, budget: { spent: engine.committedSpend(), limits } };
+    const choice = await preflight(plan, engine.tierSpecs(), this.deps.keys, log, offer);
+    if (choice === undefined) return undefined;
+    if (choice === 'later') return this.deps.runLater?.(plan);
     const started = engine.start(plan);
     const { jobId } = started;
     for (const notice of plan.notices) log.info(notice);

@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { ReviewEngine } from '../core/reviewEngine';
 import type { HostMessage, WebviewMessage } from '../protocol/panelMessages';
 import type { ApiKeys } from './apiKeys';
+import type { BatchJobsHandle } from './batchJobs';
 import type { CostStatusBar } from './costStatusBar';
 import type { FindingsDiagnostics } from './findingsDiagnostics';
 import { uriForJob, type FixPreviewProvider } from './fixes';
@@ -26,6 +27,8 @@ export interface EdgeParts {
   findings: FindingsDiagnostics;
   fixPreview: FixPreviewProvider;
   host: WebviewHost<WebviewMessage, HostMessage>;
+  /** Run later at half price (src/vscode/batchJobs.ts). */
+  batch: BatchJobsHandle;
 }
 
 export interface Services {
@@ -37,8 +40,8 @@ export interface Services {
 export function startServices(engine: ReviewEngine, p: EdgeParts): Services {
   const own = <T extends vscode.Disposable>(d: T) => p.runtime.own(d);
   const { log } = p.runtime;
-  const reviews = own(new ReviewController({ engine, providers: p.providers, keys: p.keys, log, settings: p.settings }));
-  const panel = own(new PanelController({ engine, host: p.host, runs: reviews, findings: p.findings, fixPreview: p.fixPreview, settings: p.settings }));
+  const reviews = own(new ReviewController({ engine, providers: p.providers, keys: p.keys, log, settings: p.settings, runLater: (plan) => p.batch.submitPlan(plan) }));
+  const panel = own(new PanelController({ engine, host: p.host, runs: reviews, findings: p.findings, fixPreview: p.fixPreview, settings: p.settings, batch: p.batch }));
   own(feedJobState(engine, p.costBar, p.settings));
   own(
     reviews.onDidFinish((job) => {

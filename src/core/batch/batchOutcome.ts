@@ -63,7 +63,7 @@ function succeeded(job: JobRecord, outcome: Extract<BatchItemOutcome, { kind: 's
   if (outcome.reasoning.trim()) parsed.warnings = parsed.warnings.map((w) => (w === EMPTY_WARNING ? EMPTY_AFTER_REASONING_WARNING : w));
   const reasoning = parsed.inlineReasoning ? `${outcome.reasoning}${outcome.reasoning ? '\n' : ''}${parsed.inlineReasoning}` : outcome.reasoning;
   const usage: Usage = outcome.usage ?? estimatedUsage(job, outcome);
-  const cost = batchCostOfUsage(usage, job.route.model, ctx.priceOverrides);
+  const cost = batchCostOfUsage(ctx.provider, usage, job.route.model, ctx.priceOverrides);
   const notes = [...outcome.notes];
   if (outcome.truncated) notes.push('The answer reached its token limit and may be cut short.');
   const others = ctx.progress.counts.failed;

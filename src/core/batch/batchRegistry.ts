@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { isFinished, jobRecordSchema, type JobRecord } from '../jobs/job';
 import type { TextStore } from '../storage';
 import type { WarningSink } from '../warnings';
+import type { BatchProviderId } from './batchTypes';
 
 export const BATCH_REGISTRY_FILE = 'batch-jobs.json';
 const LOCK_NAME = 'batch-jobs';
@@ -126,4 +127,15 @@ function prune(data: RegistryData): void {
   if (drop.size > 0) data.jobs = data.jobs.filter((j) => !drop.has(j.jobId));
   const live = new Set(data.jobs.map((j) => j.batchId));
   data.batches = data.batches.filter((b) => live.has(b.batchId));
+}
+
+/** Where a batch is: its id is the provider's, unique only at that provider's server. */
+export interface BatchAt {
+  batchId: string;
+  provider: BatchProviderId;
+  baseUrl: string;
+}
+
+export function sameBatch(x: { batchId?: string; provider: string; baseUrl: string }, at: BatchAt): boolean {
+  return x.batchId === at.batchId && x.provider === at.provider && x.baseUrl === at.baseUrl;
 }

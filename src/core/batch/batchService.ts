@@ -11,13 +11,15 @@ import { providerFacts } from '../providers/catalog';
 import { BudgetRefusedError, specOf, type EngineSettings, type ReviewEngine, type ReviewPlan } from '../reviewEngine';
 import type { TextStore } from '../storage';
 import type { WarningSink } from '../warnings';
-import { anthropicMessagesBody, openaiResponsesBody } from './batchBodies';
+import { batchRequestBody } from './batchBodies';
 import { finishBatchJob, type FinishedBatchJob } from './batchOutcome';
 import { BatchPoller, realTimers, type PollerOptions, type Timers } from './batchPoller';
 import { batchWorstCase } from './batchPricing';
-import { BatchRegistry, pendingBatchIds, reservedUsd, type BatchJobEntry, type RegistryData } from './batchRegistry';
+import { createBatch } from './batchCreate';
+import { BatchRegistry, pendingBatchIds, reservedUsd, sameBatch, type BatchAt, type BatchJobEntry, type RegistryData } from './batchRegistry';
 import { isBatchProvider, type BatchItemOutcome, type BatchProgress, type BatchProviderId, type BatchRequestLine, type ProviderBatchApi } from './batchTypes';
 import { recordFinishedBatchJob } from './batchFinish';
+import { dismissFindingsOutsideChange } from '../changes/changeReviewLater';
 
 export interface BatchServiceDeps {
   engine: ReviewEngine;
@@ -55,9 +57,6 @@ interface Group {
   resolve: (r: { batchId?: string; error?: string }) => void;
 }
 
-/** Creating a batch is retried this often when the provider answered with a retryable status. */
-const CREATE_ATTEMPTS = 3;
-
 /** A `submitting` entry older than this belongs to a process that died in its window. */
 const STALE_SUBMISSION_MS = 10 * 60_000;
 
@@ -67,6 +66,7 @@ export class BatchService {
   private reserved = 0;
   private readonly groups = new Map<string, Group>();
   private readonly finishListeners = new Set<(job: JobRecord) => void>();
+  private readonly pollListeners = new Set<(pending: number) => void>();
   private polling: Promise<number> | undefined;
   private readonly timers: Timers;
 
@@ -113,6 +113,18 @@ export class BatchService {
     return isBatchProvider(p) && providerFacts(p).capabilities.batch;
   }
 
+  /** The plan's worst case at the batch price (null when unknown or the provider has no batch API). */
+  static worstCaseUsd(plan: Pick<ReviewPlan, 'route' | 'budget'>): number | null {
+    const p = plan.route.model.provider;
+    return isBatchProvider(p) && BatchService.supports(plan) ? batchWorstCase(p, plan.budget.worstCase).usd : null;
+  }
+
+  /** After every poll (a provider's status word may have moved): how many jobs are still pending. */
+  onDidPoll(listener: (pending: number) => void): () => void {
+    this.pollListeners.add(listener);
+    return () => this.pollListeners.delete(listener);
+  }
+
   onDidFinish(listener: (job: JobRecord) => void): () => void {
     this.finishListeners.add(listener);
     return () => this.finishListeners.delete(listener);
@@ -123,6 +135,30 @@ export class BatchService {
    * be); a cache hit is answered at once, as in the streaming path. Throws BudgetRefusedError.
    */
   async submit(plan: ReviewPlan, options: { immediate?: boolean } = {}): Promise<BatchSubmitResult> {
+    return (await this.submitAll([plan], options))[0]!;
+  }
+
+  /**
+   * Queues several plans together (a change set): they share a batch per provider and model.
+   * Each is checked against the budget in turn, its reservation counting against the next; a
+   * refusal throws before that plan is queued (check the whole set first to send none).
+   */
+  async submitAll(plans: readonly ReviewPlan[], options: { immediate?: boolean } = {}): Promise<BatchSubmitResult[]> {
+    const queued: (BatchSubmitResult | { jobId: string; provider: BatchProviderId; group: Group; key: string })[] = [];
+    for (const plan of plans) queued.push(await this.enqueue(plan));
+    if (options.immediate) for (const key of new Set(queued.flatMap((q) => ('key' in q ? [q.key] : [])))) void this.send(key);
+    return Promise.all(
+      queued.map(async (q): Promise<BatchSubmitResult> => {
+        if (!('key' in q)) return q;
+        const sent = await q.group.sent;
+        if (sent.error !== undefined) return { jobId: q.jobId, status: 'failed', provider: q.provider, fromCache: false, joined: false, error: sent.error };
+        return { jobId: q.jobId, status: 'submitted', batchId: sent.batchId, provider: q.provider, fromCache: false, joined: false };
+      }),
+    );
+  }
+
+  /** Records one plan as submitting and adds it to its group's window (or answers it at once). */
+  private async enqueue(plan: ReviewPlan): Promise<BatchSubmitResult | { jobId: string; provider: BatchProviderId; group: Group; key: string }> {
     const provider = plan.route.model.provider;
     if (!isBatchProvider(provider) || !BatchService.supports(plan)) throw new ModelError('config', `${providerFacts(provider).label} has no batch API; run the review now instead.`, { retryable: false });
     const engine = this.deps.engine;
@@ -137,7 +173,7 @@ export class BatchService {
     if (twin) return { jobId: twin.jobId, status: 'submitted', batchId: twin.batchId, provider, fromCache: false, joined: true };
 
     const settings = this.deps.settings();
-    const worst = batchWorstCase(plan.budget.worstCase);
+    const worst = batchWorstCase(provider, plan.budget.worstCase);
     const budget = checkBudget(worst, engine.committedSpend(), settings.budget);
     if (!budget.allowed) throw new BudgetRefusedError(budget.message);
 
@@ -148,7 +184,7 @@ export class BatchService {
     const baseUrl = plan.route.model.baseUrl ?? providerFacts(provider).defaultBaseUrl ?? '';
     const spec = specOf(record.route);
     const prompt = buildPrompt(record.request);
-    const body = provider === 'anthropic' ? anthropicMessagesBody(spec, prompt) : openaiResponsesBody(spec, prompt);
+    const body = batchRequestBody(provider, spec, prompt);
     const entry: BatchJobEntry = { jobId: record.id, customId: record.id, provider, baseUrl, state: 'submitting', job: record, reservedUsd: worst.usd, cancelRequested: false };
     await this.registry.update((d) => {
       d.jobs.push(entry);
@@ -159,10 +195,7 @@ export class BatchService {
     const key = `${provider} ${baseUrl} ${provider === 'openai' ? spec.model : ''}`;
     const group = this.groups.get(key) ?? this.openGroup(key, provider, baseUrl);
     group.items.push({ jobId: record.id, line: { customId: entry.customId, body } });
-    if (options.immediate) void this.send(key);
-    const sent = await group.sent;
-    if (sent.error !== undefined) return { jobId: record.id, status: 'failed', provider, fromCache: false, joined: false, error: sent.error };
-    return { jobId: record.id, status: 'submitted', batchId: sent.batchId, provider, fromCache: false, joined: false };
+    return { jobId: record.id, provider, group, key };
   }
 
   /** Sends every request still waiting in its window now (the CLI, and on shutdown). */
@@ -188,7 +221,7 @@ export class BatchService {
     const ids = new Set(group.items.map((i) => i.jobId));
     try {
       const api = this.deps.apiFor(group.provider, group.baseUrl);
-      const created = await this.createWithRetry(api, group.items.map((i) => i.line));
+      const created = await createBatch(api, group.items.map((i) => i.line), this.deps.sleep);
       const now = this.now();
       await this.registry.update((d) => {
         d.batches.push({ batchId: created.batchId, provider: group.provider, baseUrl: group.baseUrl, inputFileId: created.inputFileId, submittedAt: now, providerStatus: 'submitted', polls: 0 });
@@ -215,24 +248,6 @@ export class BatchService {
   }
 
   /**
-   * Retries only when the provider answered with a retryable status (429, 529, 5xx): the batch was
-   * then not created. A network failure or timeout is not retried: the batch may exist, and a
-   * second one would be paid twice.
-   */
-  private async createWithRetry(api: ProviderBatchApi, lines: BatchRequestLine[]): Promise<{ batchId: string; inputFileId?: string }> {
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await api.create(lines);
-      } catch (err) {
-        const answered = isModelError(err) && err.details.status !== undefined && err.details.retryable === true;
-        if (!answered || attempt >= CREATE_ATTEMPTS) throw err;
-        await sleep(Math.min(30_000, err.details.retryAfterMs ?? 1000 * 2 ** (attempt - 1)));
-      }
-    }
-  }
-
-  /**
    * Cancels a batch job. A job still in its window is dropped before it is sent; a job at the
    * provider cancels its batch there when no other job still wants that batch (a provider
    * cannot cancel one request of a batch). It finishes when the provider confirms.
@@ -252,7 +267,7 @@ export class BatchService {
       const e = d.jobs.find((j) => j.jobId === jobId);
       if (!e || e.state !== 'pending' || !e.batchId) return undefined;
       e.cancelRequested = true;
-      const stillWanted = d.jobs.some((j) => j.batchId === e.batchId && j.state === 'pending' && !j.cancelRequested);
+      const stillWanted = d.jobs.some((j) => sameBatch(j, { batchId: e.batchId!, provider: e.provider, baseUrl: e.baseUrl }) && j.state === 'pending' && !j.cancelRequested);
       return { batchId: e.batchId, provider: e.provider, baseUrl: e.baseUrl, cancelAtProvider: !stillWanted };
     });
     if (!target) return false;
@@ -266,6 +281,7 @@ export class BatchService {
     this.polling ??= this.pollOnce()
       .then((pending) => {
         if (pending === 0 && this.groups.size === 0) this.poller.idle();
+        for (const l of this.pollListeners) l(pending);
         return pending;
       })
       .finally(() => (this.polling = undefined));
@@ -274,19 +290,21 @@ export class BatchService {
 
   private async pollOnce(): Promise<number> {
     const data = await this.registry.read();
-    for (const batchId of pendingBatchIds(data)) {
-      const first = data.jobs.find((j) => j.batchId === batchId)!;
+    // A batch id is the provider's, unique only at its server: a batch is its id, provider and base URL.
+    const where = new Map(data.jobs.filter((j) => j.state === 'pending' && j.batchId).map((j) => [`${j.provider} ${j.baseUrl} ${j.batchId}`, { batchId: j.batchId!, provider: j.provider, baseUrl: j.baseUrl }]));
+    for (const at of where.values()) {
+      const { batchId, provider } = at;
       try {
-        const api = this.deps.apiFor(first.provider, first.baseUrl);
+        const api = this.deps.apiFor(provider, at.baseUrl);
         const progress = await api.retrieve(batchId);
         if (progress.phase === 'pending') {
-          await this.noteProgress(batchId, progress);
+          await this.noteProgress(at, progress);
           continue;
         }
         const outcomes = progress.phase === 'ended' ? await api.results(batchId, progress) : new Map<string, BatchItemOutcome>();
-        await this.finishBatch(batchId, first.provider, progress, outcomes);
+        await this.finishBatch(at, progress, outcomes);
       } catch (err) {
-        this.deps.warn(`Could not check batch ${batchId} at ${providerFacts(first.provider).label} (will try again later): ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.warn(`Could not check batch ${batchId} at ${providerFacts(provider).label} (will try again later): ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     const after = await this.registry.read();
@@ -294,22 +312,27 @@ export class BatchService {
     return pendingBatchIds(after).length;
   }
 
-  private async noteProgress(batchId: string, progress: BatchProgress): Promise<void> {
+  private async noteProgress(at: BatchAt, progress: BatchProgress): Promise<void> {
     const now = this.now();
     await this.registry.update((d) => {
-      const b = d.batches.find((x) => x.batchId === batchId);
+      const b = d.batches.find((x) => sameBatch(x, at));
       if (b) Object.assign(b, { providerStatus: progress.providerStatus, polls: b.polls + 1, lastPolledAt: now });
-      for (const j of d.jobs) if (j.batchId === batchId && j.state === 'pending') j.providerStatus = progress.providerStatus;
+      for (const j of d.jobs) if (sameBatch(j, at) && j.state === 'pending') j.providerStatus = progress.providerStatus;
     });
   }
 
-  private async finishBatch(batchId: string, provider: BatchProviderId, progress: BatchProgress, outcomes: Map<string, BatchItemOutcome>): Promise<void> {
+  private async finishBatch(at: BatchAt, progress: BatchProgress, outcomes: Map<string, BatchItemOutcome>): Promise<void> {
+    const { batchId, provider } = at;
     const priceOverrides = this.deps.settings().priceOverrides;
     await this.finishEntries(
-      (e) => e.batchId === batchId && e.state === 'pending',
-      (e) => finishBatchJob(e.job, outcomes.get(e.customId), { provider, batchId, progress, priceOverrides, cancelRequested: e.cancelRequested, now: this.now() }),
+      (e) => sameBatch(e, at) && e.state === 'pending',
+      (e) => {
+        const f = finishBatchJob(e.job, outcomes.get(e.customId), { provider, batchId, progress, priceOverrides, cancelRequested: e.cancelRequested, now: this.now() });
+        // A change review's findings on unchanged lines are set aside, as for a streamed one.
+        return { ...f, job: dismissFindingsOutsideChange(f.job) };
+      },
       (d) => {
-        const b = d.batches.find((x) => x.batchId === batchId);
+        const b = d.batches.find((x) => sameBatch(x, at));
         if (b) Object.assign(b, { providerStatus: progress.providerStatus, polls: b.polls + 1, lastPolledAt: this.now() });
       },
     );

@@ -4,7 +4,8 @@
 // provider-prefixed spellings match — never a sibling model such as gpt-5-mini for gpt-5.
 import * as z from 'zod';
 import type { WarningSink } from '../warnings';
-import { PROVIDER_IDS } from '../modelClient';
+import { PROVIDER_IDS, type ProviderId } from '../modelClient';
+import { PROVIDER_CATALOG } from '../providers/catalog';
 
 export interface ModelPrice {
   inputPerMTok: number;
@@ -193,4 +194,13 @@ function normalizeModelId(model: string): string {
 // (mini, pro, 1, codex) is a different model with a different price.
 function isSnapshotSuffix(suffix: string): boolean {
   return /^(\d{8}|\d{4}-\d{2}-\d{2}|latest)$/.test(suffix);
+}
+
+// Batch APIs bill the same tokens at a share of the list price: Anthropic's Message Batches and
+// OpenAI's Batch API both at 50 %, input and output alike (cache prices are discounted the same).
+const BATCH_PRICE_FACTORS: Partial<Record<ProviderId, number>> = { anthropic: 0.5, openai: 0.5 };
+
+/** The share of the list price a batch request pays at this provider; undefined when it has no batch API. */
+export function batchPriceFactor(provider: ProviderId): number | undefined {
+  return PROVIDER_CATALOG[provider].capabilities.batch ? BATCH_PRICE_FACTORS[provider] : undefined;
 }

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { BatchServer, DEFAULT_ANSWER } from '../../support/batchServer';
+import type { HostMessage } from '../../../src/protocol/panelMessages';
 import { activateExtension } from './helpers';
 
 const SENTINEL_KEY = 'sk-ant-batch-integration-SENTINEL-4242';
@@ -73,6 +74,10 @@ describe('run later at half price across a window reload', function () {
       const before = (await probe()).jobs.find((j) => j.jobId === saved.jobId);
       assert.equal(before?.state, 'pending', 'the job survived the reload (read back from the registry)');
       const batchId = before.batchId!;
+      // The results panel lists it after the reload as queued at the provider, with its batch id.
+      await vscode.commands.executeCommand('deepReview.showResults', saved.jobId);
+      const shown = await waitForAsync(async () => api.panel().sent.find((m): m is Extract<HostMessage, { type: 'jobDetail' }> => (m as HostMessage).type === 'jobDetail' && (m as Extract<HostMessage, { type: 'jobDetail' }>).job.id === saved.jobId));
+      assert.equal(shown.job.batch?.batchId, batchId, 'the panel shows the batch id after the reload');
       assert.equal(await vscode.commands.executeCommand<number>('deepReview.checkBatchJobs'), 1, 'still running at the provider');
       server.complete(batchId);
       assert.equal(await vscode.commands.executeCommand<number>('deepReview.checkBatchJobs'), 0);

@@ -4,6 +4,9 @@ import * as assert from 'node:assert/strict';
 import { anthropicMessagesBody, openaiResponsesBody } from '../../../src/core/batch/batchBodies';
 import { batchCostOfUsage, batchWorstCase } from '../../../src/core/batch/batchPricing';
 import type { ModelSpec } from '../../../src/core/modelClient';
+import { batchPriceFactor } from '../../../src/core/cost/prices';
+import { anthropicAdapter } from '../../../src/core/providers/anthropicProvider';
+import { openaiAdapter } from '../../../src/core/providers/openaiProvider';
 
 const PROMPT = { system: 'You are Deep Review.', prompt: 'Review this.' };
 const spec = (over: Partial<ModelSpec>): ModelSpec => ({ provider: 'anthropic', model: 'claude-sonnet-4-5', reasoning: true, effort: 'medium', maxThinkingTokens: 16_000, maxAnswerTokens: 8192, ...over });
@@ -74,11 +77,37 @@ describe('batch request bodies: prompt caching', () => {
   });
 });
 
+describe('batch bodies come from the streaming request builders', () => {
+  it('equal the streamed request minus stream, for every thinking style', () => {
+    const cases: [typeof anthropicAdapter, ModelSpec][] = [
+      [anthropicAdapter, spec({})],
+      [anthropicAdapter, spec({ model: 'claude-sonnet-5', maxThinkingTokens: 0 })],
+      [anthropicAdapter, spec({ model: 'claude-opus-5-5', effort: 'high' })],
+      [openaiAdapter, spec({ provider: 'openai', model: 'gpt-5', effort: 'low' })],
+      [openaiAdapter, spec({ provider: 'openai', model: 'gpt-4.1' })],
+    ];
+    for (const [adapter, s] of cases) {
+      const streamed = adapter.buildRequest(s, PROMPT).body;
+      assert.equal(streamed.stream, true, 'the streaming builder asks for a stream');
+      const batch = adapter.id === 'anthropic' ? anthropicMessagesBody(s, PROMPT) : openaiResponsesBody(s, PROMPT);
+      const { stream: _s, ...expected } = streamed;
+      assert.deepEqual(batch, expected, `${s.model}: batch body is the streamed body without stream`);
+    }
+  });
+});
+
 describe('batch prices', () => {
+  it('the factor lives with the prices, per provider, only where the catalog says it batches', () => {
+    assert.equal(batchPriceFactor('anthropic'), 0.5);
+    assert.equal(batchPriceFactor('openai'), 0.5);
+    assert.equal(batchPriceFactor('deepseek'), undefined);
+    assert.equal(batchPriceFactor('ollama'), undefined);
+  });
+
   const usage = { inputTokens: 1_000_000, cachedInputTokens: 200_000, outputTokens: 100_000, reasoningTokens: 50_000, estimated: false };
 
   it('halves the list price, cached input included, and reports the list price beside it', () => {
-    const cost = batchCostOfUsage(usage, 'claude-sonnet-4-5');
+    const cost = batchCostOfUsage('anthropic', usage, 'claude-sonnet-4-5');
     const list = (800_000 * 3 + 200_000 * 0.3 + 100_000 * 15) / 1e6;
     assert.ok(Math.abs((cost.listUsd ?? 0) - list) < 1e-9);
     assert.ok(Math.abs((cost.usd ?? 0) - list / 2) < 1e-9);
@@ -86,9 +115,9 @@ describe('batch prices', () => {
   });
 
   it('keeps an unknown price unknown, and a provider-reported cost as billed', () => {
-    assert.deepEqual(batchCostOfUsage(usage, 'some-local-model'), { usd: null, source: 'unknown', listUsd: null });
-    assert.equal(batchCostOfUsage({ ...usage, providerCostUsd: 0.42 }, 'claude-sonnet-4-5').usd, 0.42);
-    assert.equal(batchWorstCase({ inputTokens: 10, maxOutputTokens: 10, usd: null }).usd, null);
-    assert.equal(batchWorstCase({ inputTokens: 10, maxOutputTokens: 10, usd: 0.5 }).usd, 0.25);
+    assert.deepEqual(batchCostOfUsage('openai', usage, 'some-local-model'), { usd: null, source: 'unknown', listUsd: null });
+    assert.equal(batchCostOfUsage('anthropic', { ...usage, providerCostUsd: 0.42 }, 'claude-sonnet-4-5').usd, 0.42);
+    assert.equal(batchWorstCase('openai', { inputTokens: 10, maxOutputTokens: 10, usd: null }).usd, null);
+    assert.equal(batchWorstCase('anthropic', { inputTokens: 10, maxOutputTokens: 10, usd: 0.5 }).usd, 0.25);
   });
 });

@@ -2,7 +2,7 @@
 // restart (a new engine and service reading the registry), poll, result, cancel, expiry, one
 // request errored inside a batch, partial failure, cost at half price, the submission window.
 import * as assert from 'node:assert/strict';
-import { BATCH_PRICE_FACTOR } from '../../../src/core/batch/batchPricing';
+import { batchPriceFactor } from '../../../src/core/cost/prices';
 import type { BatchProviderId } from '../../../src/core/batch/batchTypes';
 import { costOfUsage } from '../../../src/core/cost/cost';
 import { MemoryTextStore } from '../../../src/core/storage';
@@ -50,9 +50,13 @@ for (const provider of ['anthropic', 'openai'] as const) {
       first.batches.dispose();
       const second = await openHarness(provider, server.apiBase, store);
       assert.ok(second.timers.pending.size > 0, 'polling resumes from the registry');
+      const polls: number[] = [];
+      second.batches.onDidPoll((pending) => polls.push(pending));
       assert.equal(await second.batches.pollNow(), 1, 'still in progress');
+      assert.equal((await second.batches.get(submitted.jobId))?.providerStatus, 'in_progress', 'the provider status word is kept for the panel');
       server.complete(batch.id);
       assert.equal(await second.batches.pollNow(), 0);
+      assert.deepEqual(polls, [1, 0], 'each poll tells the editor to refresh its list');
 
       const job = (await second.batches.get(submitted.jobId))!.job;
       assert.equal(job.status, 'succeeded');
@@ -62,7 +66,7 @@ for (const provider of ['anthropic', 'openai'] as const) {
       assert.equal(job.usage?.outputTokens, 200_000);
       assert.equal(job.usage?.reasoningTokens, 50_000);
       const list = costOfUsage(job.usage!, MODEL[provider]).usd!;
-      assert.ok(Math.abs(job.costUsd! - list * BATCH_PRICE_FACTOR) < 1e-9, `cost ${job.costUsd} is half of ${list}`);
+      assert.ok(Math.abs(job.costUsd! - list * batchPriceFactor('anthropic')!) < 1e-9, `cost ${job.costUsd} is half of ${list}`);
       assert.ok(job.warnings.some((w) => /Batch price \$[\d.]+ instead of \$[\d.]+ at the list price/.test(w)));
       // The finished job joins the history, the ledger and the cache like a streamed one.
       assert.equal(second.engine.jobs.get(submitted.jobId)?.status, 'succeeded');
@@ -201,6 +205,53 @@ describe('batch jobs: submission failures', () => {
       assert.equal(h.timers.pending.size, 0, 'nothing pending, nothing polled');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('batch jobs: batch ids are the provider’s, not global', () => {
+  it('polls a pending batch where it was sent, though a finished job elsewhere had the same id', async () => {
+    const [a, b] = [await BatchServer.start(), await BatchServer.start()];
+    try {
+      const store = new MemoryTextStore();
+      const first = await openHarness('anthropic', a.apiBase, store);
+      const old = await submitNow(first, 'one');
+      a.complete(old.batchId!);
+      assert.equal(await first.batches.pollNow(), 0);
+      first.batches.dispose();
+      const second = await openHarness('anthropic', b.apiBase, store);
+      const fresh = await submitNow(second, 'two');
+      assert.equal(fresh.batchId, old.batchId, 'both test servers number their batches alike');
+      await a.close();
+      b.complete(fresh.batchId!);
+      assert.equal(await second.batches.pollNow(), 0);
+      assert.equal((await second.batches.get(fresh.jobId))?.job.status, 'succeeded');
+    } finally {
+      await a.close().catch(() => undefined);
+      await b.close();
+    }
+  });
+});
+
+describe('batch jobs: the same batch id at two servers', () => {
+  it('polls and cancels each where it was sent', async () => {
+    const [a, b] = [await BatchServer.start(), await BatchServer.start()];
+    try {
+      const store = new MemoryTextStore();
+      const atA = await submitNow(await openHarness('openai', a.apiBase, store), 'one');
+      const second = await openHarness('openai', b.apiBase, store);
+      const atB = await submitNow(second, 'two');
+      assert.equal(atA.batchId, atB.batchId, 'both test servers number their batches alike');
+      assert.equal(await second.batches.cancel(atB.jobId), true);
+      assert.equal(b.batches.get(atB.batchId!)!.state === 'in_progress', false, 'cancelled at its own server, though a job at the other still wants that id');
+      assert.equal(a.batches.get(atA.batchId!)!.state, 'in_progress', 'the other server’s batch is untouched');
+      a.complete(atA.batchId!);
+      assert.equal(await second.batches.pollNow(), 0);
+      assert.equal((await second.batches.get(atA.jobId))?.job.status, 'succeeded');
+      assert.equal((await second.batches.get(atB.jobId))?.job.status, 'cancelled');
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });
