@@ -2,7 +2,7 @@
 // per tier (jobs, success rate, average cost, cost per successful task).
 import type { PanelCostReport } from '../src/protocol/panelMessages';
 import { formatSpend, formatUsd } from '../src/core/cost/money';
-import { formatSavingsAgainstList } from '../src/core/cost/savings';
+import { formatSavingsAgainstList, hasSavings } from '../src/core/cost/savings';
 import { h } from './dom';
 
 /** Dollars; '—' where there is nothing to average (an unknown cost is shown with spend()). */
@@ -31,7 +31,7 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
   for (const [i, d] of r.days.entries()) {
     // A value on days with spend; a date on the last day and every 7th before it, so a month stays legible.
     const dated = (r.days.length - 1 - i) % 7 === 0;
-    const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} jobs, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
+    const bar = h('div', { class: 'bar', title: `${d.date}: ${usd(d.usd)}, ${d.jobs} job${d.jobs === 1 ? '' : 's'}, ${num(d.thinkingTokens)} thinking / ${num(d.answerTokens)} answer tokens` });
     bar.append(h('span', { class: 'value' }, d.usd > 0 ? usd(d.usd) : ''), h('div', { class: 'fill', 'data-height': String(Math.round((d.usd / max) * 100)) }), h('span', { class: 'date' }, dated ? d.date.slice(5) : ''));
     chart.append(bar);
   }
@@ -72,7 +72,8 @@ export function renderCostReport(r: PanelCostReport): HTMLElement {
 /** What prompt caching and batching saved over the window, and the prompt-cache tokens. */
 function savingsLine(r: PanelCostReport): HTMLElement | null {
   const s = r.savings;
-  if (!s || s.jobs === 0) return null;
+  // Nothing saved is not news: the line appears once caching or batching changed a price.
+  if (!s || s.jobs === 0 || !hasSavings(s)) return null;
   const cache = r.cacheTokens && (r.cacheTokens.read || r.cacheTokens.write) ? ` Prompt cache: ${num(r.cacheTokens.read)} tokens read, ${num(r.cacheTokens.write)} written.` : '';
   return h('p', { class: 'savings' }, `Last ${r.days.length} days: ${formatSavingsAgainstList(s)}, over ${s.jobs} priced job${s.jobs === 1 ? '' : 's'}.${cache}`);
 }
@@ -83,6 +84,6 @@ function card(title: string, spend: string, t: PanelCostReport['today']): HTMLEl
     { class: 'cost-card' },
     h('h4', {}, title),
     h('div', { class: 'big' }, spend),
-    h('div', { class: 'muted' }, `${t.jobs} jobs · ${num(t.reasoningTokens)} thinking · ${num(t.answerTokens)} answer tokens${t.unknownCostJobs ? ` · ${t.unknownCostJobs} with unknown cost` : ''}`),
+    h('div', { class: 'muted' }, `${t.jobs} job${t.jobs === 1 ? '' : 's'} · ${num(t.reasoningTokens)} thinking · ${num(t.answerTokens)} answer tokens${t.unknownCostJobs ? ` · ${t.unknownCostJobs} with unknown cost` : ''}`),
   );
 }

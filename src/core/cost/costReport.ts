@@ -2,7 +2,7 @@
 // per tier, so the user can judge whether the reasoning model earns its price.
 import { localDay, totalsOf, type LedgerRecord, type LedgerTotals } from './ledger';
 import { formatSpend, formatUsd } from './money';
-import { formatSavingsAgainstList, sumSavings, type Savings } from './savings';
+import { formatSavingsAgainstList, hasSavings, sumSavings, type Savings } from './savings';
 import type { ModelTier } from '../requests/request';
 
 export interface TierStats {
@@ -159,7 +159,7 @@ export function formatCostReportText(report: CostReport, options: { priceHint?: 
   lines.push(`Total: ${formatSpend(t.usd, t.unknownCostJobs, 'detail')} for ${plural(t.jobs, 'job')} (${t.cachedJobs} from cache), ${t.successes} successful: ${perSuccess}.`);
   const cacheTokens = t.cacheReadTokens || t.cacheWriteTokens ? ` (${num(t.cacheReadTokens)} read from the prompt cache, ${num(t.cacheWriteTokens)} written to it)` : '';
   lines.push(`Tokens: ${num(t.inputTokens)} input${cacheTokens}, ${num(t.reasoningTokens)} thinking, ${num(t.answerTokens)} answer.`);
-  if (report.savings.jobs > 0) lines.push(`Savings: ${formatSavingsAgainstList(report.savings)}, over ${plural(report.savings.jobs, 'priced job')}.`);
+  if (report.savings.jobs > 0 && hasSavings(report.savings)) lines.push(`Savings: ${formatSavingsAgainstList(report.savings)}, over ${plural(report.savings.jobs, 'priced job')}.`);
   if (t.unknownCostJobs > 0) {
     lines.push(`${plural(t.unknownCostJobs, 'job')} used a model with no known price and ${t.unknownCostJobs === 1 ? 'is' : 'are'} not in the dollar figures (${priceHint}).`);
   }
