@@ -52,7 +52,7 @@ const pointerFile = (filePath: string) => `${POINTER_PREFIX}${hashText(filePath)
 /** An entry file larger than this is damage, not an analysis: moved aside unread. */
 export const MAX_CACHE_ENTRY_BYTES = 16 * 1024 * 1024;
 /** Entries stat'ed per slice of the background scan, so it never blocks the host for long. */
-const SCAN_SLICE = 64;
+const SCAN_SLICE = 16;
 /** Recency is written (mtime) at most this often per entry. */
 const TOUCH_INTERVAL_MS = 60_000;
 /** Files of another process's write in progress look orphaned for a moment: left alone this long. */

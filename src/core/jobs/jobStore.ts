@@ -32,7 +32,7 @@ const EXCERPT_MAX_LINES = 50_000;
 const MAX_EXCERPT_CHARS = 128 * 1024;
 /** A blob or job file younger than this may belong to another process's save under way. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
-const LOAD_SLICE = 8;
+const LOAD_SLICE = 2;
 const PRUNE_EVERY_SAVES = 25;
 
 const storedSchema = z.object({ version: z.literal(2), job: z.unknown() });
