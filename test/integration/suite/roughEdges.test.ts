@@ -133,6 +133,29 @@ describe('issue 11 rough edges in VS Code', function () {
     await waitFor('the badge to clear when the edit is undone', () => lastDetail(api.panel().sent, jobId)?.stale === false);
   });
 
+  it('2: Choose Provider’s steps stay open while focus moves to the editor, to the end of the flow', async () => {
+    const config = vscode.workspace.getConfiguration('deepReview');
+    // The flow writes these; the rest of the suite needs them back as they were.
+    const written = ['provider', 'baseUrl', 'models.fast', 'models.capable', 'models.reasoning', 'reasoning.effort', 'reasoning.maxThinkingTokens'];
+    const before = written.map((k) => [k, config.inspect(k)?.globalValue] as const);
+    await vscode.window.showTextDocument(sampleUri(), { viewColumn: vscode.ViewColumn.One });
+    let done = false;
+    const flow = Promise.resolve(vscode.commands.executeCommand('deepReview.chooseProvider')).finally(() => (done = true));
+    // Each step: click away into the editor, then accept what the step shows. An input that closes
+    // when it loses focus ends the flow there, and the provider stays as it was.
+    for (let i = 0; i < 30 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await new Promise((r) => setTimeout(r, 150));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await flow;
+    const chosen = vscode.workspace.getConfiguration('deepReview').get('provider');
+    for (const [k, v] of before) await config.update(k, v, G);
+    assert.equal(chosen, 'openai', 'every step was still open after focus moved, so the flow reached its end');
+  });
+
   it('9: Show Results opens on the latest job', async () => {
     const { api } = await activateExtension();
     const engine = await api.ready();
