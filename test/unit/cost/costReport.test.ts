@@ -1,30 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { buildCostReport, formatCostReportText, type CostReport } from '../../../src/core/cost/costReport';
 import type { LedgerRecord } from '../../../src/core/cost/ledger';
+import { ledgerRecord } from '../../support/records';
 
 const at = (day: number, hour = 12): number => new Date(2026, 2, day, hour, 0).getTime();
 const NOW = at(15, 10);
 
-function rec(partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord {
-  return {
-    at: NOW,
-    provider: 'anthropic',
-    model: 'claude-sonnet-4-5',
-    tier: 'reasoning',
-    kind: 'review',
-    inputTokens: 1_000,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    answerTokens: 0,
-    estimated: false,
-    costUsd: 0,
-    costSource: 'table',
-    outcome: 'succeeded',
-    cached: false,
-    ...partial,
-  };
-}
+const rec = (partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord => ledgerRecord(partial, NOW);
 
 // A hand-computed example over a 3-day window (Mar 13–15).
 const RECORDS: LedgerRecord[] = [

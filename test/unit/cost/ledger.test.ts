@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { answerTokensOf, CostLedger, localDay, totalsOf, type LedgerRecord, type LedgerReservation, type LedgerTotals } from '../../../src/core/cost/ledger';
 import { MemoryTextStore, type TextStore } from '../../../src/core/storage';
+import { ledgerRecord } from '../../support/records';
 
 // Local-time constructors keep the day/month boundaries independent of the machine's zone.
 const MAR_15_10H = new Date(2026, 2, 15, 10, 0).getTime();
@@ -9,26 +10,8 @@ const MAR_14_23H59 = new Date(2026, 2, 14, 23, 59).getTime();
 const MAR_01 = new Date(2026, 2, 1, 0, 0).getTime();
 const FEB_28 = new Date(2026, 1, 28, 23, 0).getTime();
 
-function rec(partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord {
-  return {
-    at: MAR_15_10H,
-    provider: 'anthropic',
-    model: 'claude-sonnet-4-5',
-    tier: 'reasoning',
-    kind: 'review',
-    inputTokens: 1_000,
-    cachedInputTokens: 0,
-    outputTokens: 500,
-    reasoningTokens: 300,
-    answerTokens: 200,
-    estimated: false,
-    costUsd: 0.01,
-    costSource: 'table',
-    outcome: 'succeeded',
-    cached: false,
-    ...partial,
-  };
-}
+const rec = (partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord =>
+  ledgerRecord({ outputTokens: 500, reasoningTokens: 300, answerTokens: 200, costUsd: 0.01, ...partial }, MAR_15_10H);
 
 function collect(): { warn: (m: string) => void; warnings: string[] } {
   const warnings: string[] = [];

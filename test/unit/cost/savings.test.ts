@@ -11,61 +11,15 @@ import type { JobRecord } from '../../../src/core/jobs/job';
 import { jobToMarkdown } from '../../../src/core/jobs/jobReport';
 import { toPanelDetail } from '../../../src/vscode/panelModel';
 import { ledgerSummarySchema, totalsOf } from '../../../src/core/cost/ledgerTotals';
+import { jobRecord, ledgerRecord } from '../../support/records';
 
 function close(actual: number | null | undefined, expected: number, label: string): void {
   assert.ok(typeof actual === 'number' && Math.abs(actual - expected) < 1e-12, `${label}: expected ${expected}, got ${actual}`);
 }
 
-function job(overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: 'job-1',
-    request: { kind: 'review', target: { type: 'selection', filePath: 'a.ts', languageId: 'typescript', startLine: 1, endLine: 1, code: 'x', contextBefore: '', contextAfter: '' }, options: {} },
-    route: {
-      tier: 'reasoning',
-      provider: 'anthropic',
-      model: 'claude-sonnet-4-5',
-      reasoning: true,
-      effort: 'medium',
-      maxThinkingTokens: 4096,
-      maxAnswerTokens: 4000,
-      complexity: { tier: 'complex', score: 9 },
-      reasons: ['r'],
-      expectedWait: { lowSeconds: 1, highSeconds: 3, reason: 'r' },
-    },
-    cacheKey: 'k',
-    fileHash: 'h',
-    status: 'succeeded',
-    createdAt: 1,
-    fromCache: false,
-    reasoning: '',
-    answer: '',
-    warnings: [],
-    retries: 0,
-    dismissedFindings: [],
-    ...overrides,
-  };
-}
+const job = jobRecord;
 
-function rec(partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord {
-  return {
-    at: Date.now(),
-    provider: 'anthropic',
-    model: 'claude-sonnet-4-5',
-    tier: 'reasoning',
-    kind: 'review',
-    inputTokens: 1_000,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    answerTokens: 0,
-    estimated: false,
-    costUsd: 0,
-    costSource: 'table',
-    outcome: 'succeeded',
-    cached: false,
-    ...partial,
-  };
-}
+const rec = (partial: Partial<LedgerRecord> & { jobId: string }): LedgerRecord => ledgerRecord(partial);
 
 describe('savings', () => {
   it('splits a job\'s saving into the batch discount and the prompt cache\'s share', () => {

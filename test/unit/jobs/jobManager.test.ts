@@ -3,37 +3,20 @@ import type { JobEvent, JobRecord } from '../../../src/core/jobs/job';
 import { JobManager, type JobWork } from '../../../src/core/jobs/jobManager';
 import { JOB_FILE_PREFIX, JOBS_FILE, JobStore } from '../../../src/core/jobs/jobStore';
 import { MemoryTextStore } from '../../../src/core/storage';
+import { jobRecord } from '../../support/records';
 
 let seq = 0;
 function record(overrides: Partial<JobRecord> = {}): JobRecord {
   seq++;
-  return {
+  const base = jobRecord();
+  return jobRecord({
     id: `job-${seq}`,
-    request: { kind: 'review', target: { type: 'selection', filePath: 'a.ts', languageId: 'typescript', startLine: 1, endLine: 1, code: 'x', contextBefore: '', contextAfter: '' }, options: {} },
-    route: {
-      tier: 'capable',
-      provider: 'openai',
-      model: 'gpt-5-mini',
-      reasoning: false,
-      effort: 'medium',
-      maxThinkingTokens: 0,
-      maxAnswerTokens: 4000,
-      complexity: { tier: 'medium', score: 3 },
-      reasons: ['r'],
-      expectedWait: { lowSeconds: 1, highSeconds: 3, reason: 'fast' },
-    },
+    route: { ...base.route, tier: 'capable', provider: 'openai', model: 'gpt-5-mini', reasoning: false, maxThinkingTokens: 0, complexity: { tier: 'medium', score: 3 }, expectedWait: { lowSeconds: 1, highSeconds: 3, reason: 'fast' } },
     cacheKey: `key-${seq}`,
-    fileHash: 'h',
     status: 'queued',
     createdAt: seq,
-    fromCache: false,
-    reasoning: '',
-    answer: '',
-    warnings: [],
-    retries: 0,
-    dismissedFindings: [],
     ...overrides,
-  };
+  });
 }
 
 /** Work that waits until the test releases it, or aborts with the signal. */
