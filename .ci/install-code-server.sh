@@ -28,6 +28,10 @@ mkdir -p "$TMP_SEED/vscode-ripgrep-cache-1.15.11"
 # @vscode/ripgrep would download from GitHub; seed its cache with the system's rg.
 tar czf "$TMP_SEED/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$(dirname "$(command -v rg)")" rg
 cd "$CACHE_DIR"
+# Its native modules build against the running Node's own headers when they are installed, so
+# nothing has to be downloaded for them (an offline machine, or a HOME without npm settings).
+node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then export npm_config_nodedir="$node_prefix"; fi
 [ -f package.json ] || echo '{"name":"deep-review-code-server-host","private":true}' > package.json
 echo "installing code-server $CS_VERSION into $CACHE_DIR (about a minute)…"
 TMPDIR="$TMP_SEED" npm_config_unsafe_perm=true npm_config_yes=true \
